@@ -1,0 +1,1 @@
+"""Enlace: regional platform of the CRM liaison officers' network."""

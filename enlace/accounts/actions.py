@@ -1,0 +1,89 @@
+"""Every change to accounts, roles, MFA devices and API tokens goes through here, audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
+
+from enlace.audit.log import log_event
+
+from .models import User
+from .roles import ROLES
+
+
+@transaction.atomic
+def do_create_user(actor, *, username: str, institution, roles: list[str], password: str | None = None,
+                   first_name: str = "", last_name: str = "", email: str = "", position: str = "") -> User:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    user = User(username=username, institution=institution, first_name=first_name, last_name=last_name,
+                email=email, position=position)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    log_event("permission", user=actor, obj=user, after={"institution": institution.pk if institution else None,
+                                                         "roles": sorted(roles), "active": True})
+    return user
+
+
+@transaction.atomic
+def do_set_user_roles(actor, user: User, roles: list[str]) -> None:
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(Group.objects.filter(name__in=roles))
+    log_event("permission", user=actor, obj=user, before={"roles": before}, after={"roles": sorted(roles)})
+
+
+@transaction.atomic
+def do_deactivate_user(actor, user: User, reason: str = "") -> None:
+    """Ends the user's access: sessions stop authenticating and tokens are deleted at once."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    log_event("permission", user=actor, obj=user, before={"active": True}, after={"active": False},
+              detail={"reason": reason, "tokens_deleted": deleted})
+
+
+@transaction.atomic
+def do_create_api_token(user: User, *, days: int = 90, actor=None) -> tuple[AuthToken, str]:
+    instance, token = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+    log_event("token", user=actor or user, obj=user, object_repr=f"token {instance.token_key}",
+              after={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()})
+    return instance, token
+
+
+@transaction.atomic
+def do_revoke_api_token(user: User, token_key: str) -> bool:
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if deleted:
+        log_event("token", user=user, obj=user, object_repr=f"token {token_key}",
+                  before={"token_key": token_key}, after=None, detail={"revoked": True})
+    return bool(deleted)
+
+
+@transaction.atomic
+def do_start_totp_enrolment(user: User, name: str = "") -> TOTPDevice:
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=name or "Autenticador", confirmed=False)
+    log_event("device", user=user, obj=user, detail={"enrolment_started": device.pk})
+    return device
+
+
+@transaction.atomic
+def do_confirm_totp_device(user: User, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    log_event("device", user=user, obj=user, after={"device": device.pk, "name": device.name, "confirmed": True})
+
+
+@transaction.atomic
+def do_remove_totp_device(user: User, device: TOTPDevice) -> None:
+    log_event("device", user=user, obj=user, before={"device": device.pk, "name": device.name}, after=None)
+    device.delete()

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from enlace.audit import context as audit_context
+from enlace.audit.log import log_event
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses oversized bodies from their declared length, before a byte of them is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ENLACE_MAX_REQUEST_BYTES:
+            token = audit_context.set_context(audit_context.from_request(request))
+            try:
+                log_event("bad_request", detail={"reason": "too_large", "bytes": length, "path": request.path[:200]})
+            finally:
+                audit_context.reset(token)
+            limit_mb = settings.ENLACE_MAX_REQUEST_BYTES // (1024 * 1024)
+            message = _("El envío es demasiado grande (máximo %(mb)s MB). No se guardó nada; reduzca el tamaño e inténtelo de nuevo.") % {"mb": limit_mb}
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"status": 413, "code": "request_too_large", "message": message}}, status=413)
+            return render(request, "core/error.html", {"title": _("Envío demasiado grande"), "message": message}, status=413)
+        return self.get_response(request)

@@ -1,0 +1,43 @@
+"""Audited reads of protected records: the ``access_<model>_by_id`` helpers are built from these."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from enlace.audit.log import log_event
+
+
+def access_by_id(model, user, pk, action: str = "view", *, purpose: str = "", queryset=None):
+    """The record if ``user`` may ``action`` it, else ``Http404`` (never a different answer).
+
+    Every successful read writes exactly one audit event, in the caller's transaction.
+    """
+    qs = queryset if queryset is not None else model.objects
+    try:
+        obj = qs.restrict(user, action).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action in ("view", "export", "match"):
+        log_event("read" if action == "view" else action, user=user, obj=obj, purpose=purpose)
+    else:
+        log_event("write", user=user, obj=obj, purpose=purpose, detail={"access": action})
+    return obj
+
+
+def audit_listing(user, model, ids, *, kind: str = "list", query: str = "", purpose: str = "") -> None:
+    """One audit event for a page of results that shows personal data (ids of what was shown)."""
+    if not getattr(model, "personal_data", False):
+        return
+    ids = [str(i) for i in ids][:500]
+    log_event(kind, user=user, object_type=model._meta.label_lower, personal_data=True, purpose=purpose,
+              detail={"ids": ids, "count": len(ids), "query": query[:200]})
+
+
+def make_accessor(model):
+    """``access_<model>_by_id`` for a model: ``access(user, pk, action="view", purpose="")``."""
+
+    def access(user, pk, action: str = "view", *, purpose: str = ""):
+        return access_by_id(model, user, pk, action, purpose=purpose)
+
+    access.__name__ = f"access_{model._meta.model_name}_by_id"
+    return access

@@ -1,0 +1,92 @@
+"""Sharing groups and the abstract base of every protected record."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+from .policy import Distribution
+from .querysets import ProtectedQuerySet
+
+
+class SharingGroup(models.Model):
+    """A named set of countries chosen by an owner ("selected countries")."""
+
+    name = models.CharField(_("nombre"), max_length=120)
+    owner_institution = models.ForeignKey("core.Institution", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("institución propietaria"))
+    countries = models.ManyToManyField("core.Country", related_name="sharing_groups", verbose_name=_("países"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("publish_records", "Can publish records on the public portal")]
+        verbose_name = _("grupo de intercambio")
+        verbose_name_plural = _("grupos de intercambio")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectedModel(models.Model):
+    """Abstract base for every record whose owner decides who sees it.
+
+    Subclasses may set ``sharing_parent`` (name of the FK to the protected parent whose audience
+    bounds theirs) and ``personal_data = True`` (never public; reads audited as personal data).
+    """
+
+    owner_institution = models.ForeignKey("core.Institution", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("institución propietaria"))
+    distribution = models.CharField(_("distribución"), max_length=12, choices=Distribution.CHOICES,
+                                    default=Distribution.INSTITUTION, db_index=True)
+    sharing_group = models.ForeignKey(SharingGroup, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("grupo de intercambio"))
+    handling_intelligence_only = models.BooleanField(_("solo para uso de inteligencia"), default=False)
+    handling_no_judicial_use = models.BooleanField(
+        _("no usar en procesos judiciales sin consentimiento del propietario"), default=True)
+    handling_no_onward_sharing = models.BooleanField(_("no transmitir a terceros sin consentimiento"), default=True)
+    handling_other = models.CharField(_("otras restricciones"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("creado por"))
+
+    sharing_parent: str | None = None
+    personal_data: bool = False
+
+    objects = ProtectedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner_country(self):
+        return self.owner_institution.country
+
+    def handling_codes(self) -> list[str]:
+        codes = []
+        if self.handling_intelligence_only:
+            codes.append(str(_("Solo inteligencia")))
+        if self.handling_no_judicial_use:
+            codes.append(str(_("Sin uso judicial sin consentimiento")))
+        if self.handling_no_onward_sharing:
+            codes.append(str(_("Sin transmisión a terceros")))
+        if self.handling_other:
+            codes.append(self.handling_other)
+        return codes
+
+    def clean_sharing(self) -> None:
+        """Validate distribution rules; called by every action that creates or re-shares."""
+        if self.distribution == Distribution.GROUP and not self.sharing_group_id:
+            raise ValidationError({"sharing_group": _("Elija el grupo de países con el que se comparte.")})
+        if self.distribution != Distribution.GROUP and self.sharing_group_id:
+            self.sharing_group = None
+        if self.distribution == Distribution.PUBLIC:
+            if self.personal_data:
+                raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+        parent = policy.parent_of(self)
+        if parent is not None and not policy.audience_of(self).within(policy.audience_of(parent)):
+            raise ValidationError({"distribution": _(
+                "Un registro derivado puede restringir, pero nunca ampliar, la distribución del registro del que depende."
+            )})

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "enlace.sharing",
     "enlace.audit",
     "enlace.api",
+    "enlace.notifications",
+    # Capabilities register themselves here when they land (one line each).
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(VAR_DIR / "private")}},

@@ -6,3 +6,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 AXES_ENABLED = True
+
+# A protected model used only by the sharing policy's generic tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "enlace.sharing.tests.testapp"]  # noqa: F405

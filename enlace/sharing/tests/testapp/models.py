@@ -1,0 +1,28 @@
+from django.db import models
+
+from enlace.sharing.access import make_accessor
+from enlace.sharing.models import ProtectedModel
+
+
+class Dossier(ProtectedModel):
+    title = models.CharField(max_length=200)
+    personal_data = True
+
+    class Meta:
+        permissions = [("export_dossier", "Can export dossiers")]
+
+    def __str__(self):
+        return self.title
+
+
+class DossierNote(ProtectedModel):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
+    text = models.CharField(max_length=200)
+    sharing_parent = "dossier"
+
+    def __str__(self):
+        return self.text
+
+
+access_dossier_by_id = make_accessor(Dossier)
+access_dossiernote_by_id = make_accessor(DossierNote)

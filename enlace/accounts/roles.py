@@ -40,7 +40,11 @@ def sync_roles() -> dict[str, int]:
         objs = []
         for dotted in sorted(perms):
             app_label, codename = dotted.split(".", 1)
-            objs.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                raise LookupError(f"role {role!r} declares permission {dotted!r}, which does not exist "
+                                  f"(is the app migrated and the codename right?)")
+            objs.append(perm)
         group.permissions.set(objs)
         counts[role] = len(objs)
     return counts

@@ -78,13 +78,13 @@ def mfa_verify(request):
     if request.method == "POST":
         if form.is_valid():
             code = form.cleaned_data["code"]
+            throttled = not any(d.verify_is_allowed()[0] for d in devices)
             for device in devices:
                 allowed, _info = device.verify_is_allowed()
                 if allowed and device.verify_token(code):
                     otp_login(request, device)
                     log_event("mfa_ok", user=request.user, detail={"device": device.pk})
                     return redirect(_next_url(request))
-            throttled = not any(d.verify_is_allowed()[0] for d in devices)
             form.add_error("code", _("Demasiados intentos. Espere unos segundos antes de volver a intentarlo.")
                            if throttled else _("Código incorrecto o ya utilizado. Espere el siguiente código e inténtelo de nuevo."))
         log_event("mfa_failed", user=request.user)

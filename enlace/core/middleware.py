@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from enlace.audit import context as audit_context
@@ -19,6 +20,8 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.ENLACE_MAX_REQUEST_BYTES:
+            # This runs before LocaleMiddleware: answer in the request's language, not the thread's.
+            translation.activate(translation.get_language_from_request(request))
             token = audit_context.set_context(audit_context.from_request(request))
             try:
                 log_event("bad_request", detail={"reason": "too_large", "bytes": length, "path": request.path[:200]})

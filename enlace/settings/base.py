@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "enlace.api",
     "enlace.notifications",
     # Capabilities register themselves here when they land (one line each).
+    "enlace.directory",
+    "enlace.legislation",
 ]
 
 MIDDLEWARE = [
@@ -66,10 +68,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "enlace.accounts.middleware.SessionLifetimeMiddleware",
     "enlace.accounts.middleware.RequireMFAMiddleware",
     "enlace.audit.middleware.AuditContextMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -161,7 +163,7 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "enlace" / "locale"]
+LOCALE_PATHS: list = []  # each app keeps its own catalogue in <app>/locale
 TIME_ZONE = "America/Guatemala"
 USE_I18N = True
 USE_TZ = True

@@ -8,8 +8,8 @@ from enlace.sharing.tests.testapp.actions import do_create_dossier
 
 
 class TestDossierContract(ProtectedModelContract):
-    list_url = "/prueba-expedientes/"
-    export_url = "/prueba-expedientes/exportar/"
+    list_url = "/prueba-expedientes/expedientes/"
+    export_url = "/prueba-expedientes/expedientes/exportar/"
     api_list_url = "/api/v1/test-dossiers/"
 
     def make_record(self, owner, distribution, sharing_group=None):
@@ -22,13 +22,13 @@ class TestDossierContract(ProtectedModelContract):
         return record.title
 
     def detail_url(self, record):
-        return f"/prueba-expedientes/{record.pk}/"
+        return f"/prueba-expedientes/expedientes/{record.pk}/"
 
     def api_detail_url(self, record):
         return f"/api/v1/test-dossiers/{record.pk}/"
 
     def search_url(self, record):
-        return f"/prueba-expedientes/?q={record.title.split()[-1]}"
+        return f"/prueba-expedientes/expedientes/?q={record.title.split()[-1]}"
 
 
 @pytest.mark.django_db

@@ -2,24 +2,26 @@ from django.db import transaction
 
 from enlace.audit.log import log_event
 
-from .models import Dossier, DossierNote
+from .models import Bulletin, Dossier, DossierNote
 
 
 @transaction.atomic
+def _create(model, user, **fields):
+    obj = model(owner_institution=user.institution, created_by=user, **fields)
+    obj.clean_sharing()
+    obj.save()
+    log_event("write", user=user, obj=obj, after={"title": obj.title, "distribution": obj.distribution})
+    return obj
+
+
 def do_create_dossier(user, *, title, distribution="institution", sharing_group=None):
-    d = Dossier(title=title, owner_institution=user.institution, distribution=distribution,
-                sharing_group=sharing_group, created_by=user)
-    d.clean_sharing()
-    d.save()
-    log_event("write", user=user, obj=d, after={"title": title, "distribution": distribution})
-    return d
+    return _create(Dossier, user, title=title, distribution=distribution, sharing_group=sharing_group)
 
 
-@transaction.atomic
-def do_create_dossier_note(user, dossier, *, text, distribution):
-    n = DossierNote(dossier=dossier, text=text, owner_institution=user.institution, distribution=distribution,
-                    created_by=user)
-    n.clean_sharing()
-    n.save()
-    log_event("write", user=user, obj=n, after={"text": text})
-    return n
+def do_create_dossier_note(user, dossier, *, title, distribution, sharing_group=None):
+    return _create(DossierNote, user, dossier=dossier, title=title, distribution=distribution,
+                   sharing_group=sharing_group)
+
+
+def do_create_bulletin(user, *, title, distribution="institution", sharing_group=None):
+    return _create(Bulletin, user, title=title, distribution=distribution, sharing_group=sharing_group)

@@ -12,7 +12,9 @@ class TestAppConfig(AppConfig):
     role_permissions = {
         "focal_point": ["sharing_testapp.view_dossier", "sharing_testapp.change_dossier",
                         "sharing_testapp.export_dossier", "sharing_testapp.view_dossiernote",
-                        "sharing_testapp.change_dossiernote"],
-        "analyst": ["sharing_testapp.view_dossier", "sharing_testapp.view_dossiernote"],
-        "st": ["sharing_testapp.view_dossier"],
+                        "sharing_testapp.change_dossiernote", "sharing_testapp.view_bulletin",
+                        "sharing_testapp.change_bulletin", "sharing_testapp.export_bulletin"],
+        "analyst": ["sharing_testapp.view_dossier", "sharing_testapp.view_dossiernote",
+                    "sharing_testapp.view_bulletin"],
+        "st": ["sharing_testapp.view_dossier", "sharing_testapp.view_bulletin", "sharing_testapp.export_bulletin"],
     }

@@ -5,6 +5,8 @@ from enlace.sharing.models import ProtectedModel
 
 
 class Dossier(ProtectedModel):
+    """Personal data: never public; list reads audited."""
+
     title = models.CharField(max_length=200)
     personal_data = True
 
@@ -17,12 +19,26 @@ class Dossier(ProtectedModel):
 
 class DossierNote(ProtectedModel):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
-    text = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
     sharing_parent = "dossier"
 
     def __str__(self):
-        return self.text
+        return self.title
+
+
+class Bulletin(ProtectedModel):
+    """Non-personal and publishable: exercises every distribution including public."""
+
+    title = models.CharField(max_length=200)
+    publishable = True
+
+    class Meta:
+        permissions = [("export_bulletin", "Can export bulletins")]
+
+    def __str__(self):
+        return self.title
 
 
 access_dossier_by_id = make_accessor(Dossier)
 access_dossiernote_by_id = make_accessor(DossierNote)
+access_bulletin_by_id = make_accessor(Bulletin)

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "sharing_testapp"
 urlpatterns = [
-    path("", views.dossier_list, name="list"),
-    path("exportar/", views.dossier_export, name="export"),
-    path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("<str:kind>/", views.record_list, name="list"),
+    path("<str:kind>/exportar/", views.record_export, name="export"),
+    path("<str:kind>/<int:pk>/", views.record_detail, name="detail"),
 ]

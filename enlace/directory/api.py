@@ -1,0 +1,313 @@
+"""API for contacts, authorisations, routing and published key actors (``/api/v1/directory/…``)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enlace.accounts.models import User
+from enlace.core.models import Institution
+from enlace.sharing.access import audit_listing
+from enlace.sharing.api import ProtectedReadOnlyViewSet, ProtectedViewSetMixin, SharingFieldsSerializer
+
+from . import actions, choices
+from .models import Authorisation, Contact, PublicKeyActor, unpack
+from .routing import route
+
+
+def _api_errors(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return APIValidationError(exc.message_dict)
+    return APIValidationError({"non_field_errors": exc.messages})
+
+
+class ContactFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name="owner_institution__country__code", lookup_expr="iexact")
+    institution = django_filters.CharFilter(method="by_institution")
+    area = django_filters.ChoiceFilter(choices=choices.AREAS, method="by_code")
+    function = django_filters.ChoiceFilter(choices=choices.FUNCTIONS, method="by_code")
+    language = django_filters.ChoiceFilter(choices=choices.LANGUAGES, method="by_code")
+    status = django_filters.ChoiceFilter(choices=Contact.Status.choices)
+    q = django_filters.CharFilter(method="by_text")
+
+    class Meta:
+        model = Contact
+        fields = ["country", "institution", "area", "function", "language", "status", "q"]
+
+    def by_institution(self, qs, name, value):
+        from django.db.models import Q
+
+        return qs.filter(Q(owner_institution__name__icontains=value) | Q(owner_institution__acronym__icontains=value))
+
+    def by_code(self, qs, name, value):
+        field = {"area": "areas", "function": "functions", "language": "languages"}[name]
+        return qs.filter(**{f"{field}__contains": f",{value},"})
+
+    def by_text(self, qs, name, value):
+        from django.db.models import Q
+
+        for word in value.split():
+            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(position__icontains=word)
+                           | Q(email__icontains=word))
+        return qs
+
+
+class ContactSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    institution = serializers.CharField(source="owner_institution.name", read_only=True)
+    institution_id = serializers.IntegerField(source="owner_institution_id", read_only=True)
+    areas = serializers.SerializerMethodField()
+    functions = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    working_days = serializers.SerializerMethodField()
+    username = serializers.CharField(source="user.username", read_only=True, default=None)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "first_name", "last_name", "position", "unit", "institution", "institution_id",
+                  "owner_country", "scope", "areas", "functions", "languages", "email", "phone", "mobile", "timezone",
+                  "hours_start", "hours_end", "working_days", "status", "valid_from", "valid_until",
+                  "proposal_expires_on", "confirmed_at", "reports_to", "username", "distribution", "handling_codes"]
+
+    def get_areas(self, obj) -> list[str]:
+        return obj.area_list
+
+    def get_functions(self, obj) -> list[str]:
+        return obj.function_list
+
+    def get_languages(self, obj) -> list[str]:
+        return obj.language_list
+
+    def get_working_days(self, obj) -> list[int]:
+        return obj.day_list
+
+
+class ContactWriteSerializer(serializers.Serializer):
+    institution = serializers.IntegerField(required=False)
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    position = serializers.CharField(max_length=200, required=False)
+    unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    scope = serializers.CharField(required=False)
+    areas = serializers.ListField(child=serializers.CharField(), required=False)
+    functions = serializers.ListField(child=serializers.CharField(), required=False)
+    languages = serializers.ListField(child=serializers.CharField(), required=False)
+    email = serializers.CharField(max_length=200, required=False)
+    phone = serializers.CharField(max_length=40, required=False)
+    mobile = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    hours_start = serializers.TimeField(required=False)
+    hours_end = serializers.TimeField(required=False)
+    working_days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False)
+    username = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    def to_action_data(self, user, instance=None) -> dict:
+        d = dict(self.validated_data)
+        data = {}
+        if instance is not None:
+            data = {"first_name": instance.first_name, "last_name": instance.last_name, "position": instance.position,
+                    "unit": instance.unit, "scope": instance.scope, "areas": instance.area_list,
+                    "functions": instance.function_list, "languages": instance.language_list,
+                    "email": instance.email, "phone": instance.phone, "mobile": instance.mobile,
+                    "timezone": instance.timezone, "hours_start": instance.hours_start,
+                    "hours_end": instance.hours_end, "working_days": [str(x) for x in instance.day_list],
+                    "user": instance.user, "reports_to": instance.reports_to}
+        if "institution" in d:
+            inst = Institution.objects.restrict(user, "view").filter(pk=d.pop("institution")).select_related(
+                "country").first()
+            if inst is None:
+                raise APIValidationError({"institution": ["Institución desconocida."]})
+            data["institution"] = inst
+        if "username" in d:
+            name = d.pop("username")
+            data["user"] = User.objects.filter(username=name, is_active=True).first() if name else None
+            if name and data["user"] is None:
+                raise APIValidationError({"username": ["No existe una cuenta activa con ese usuario."]})
+        if "working_days" in d:
+            d["working_days"] = [str(x) for x in d["working_days"]]
+        data.update(d)
+        return data
+
+
+class ValiditySerializer(serializers.Serializer):
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    departure = serializers.BooleanField(required=False, default=False)
+
+
+class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """Directory contacts. Decisions (authorise, renew, suspend, reinstate, revoke) are POST sub-resources."""
+
+    queryset = Contact.objects.none()
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    # Writes are decided by the directory's own rules (country officials, the country's Cancillería).
+    sharing_actions = {"update": "view", "partial_update": "view", "authorise": "view", "renew": "view",
+                       "suspend": "view", "reinstate": "view", "revoke": "view", "create": "view"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("owner_institution__country", "user")
+
+    @extend_schema(request=ContactWriteSerializer, responses={201: ContactSerializer})
+    def create(self, request, *args, **kwargs):
+        ser = ContactWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            contact = actions.do_propose_contact(request.user, ser.to_action_data(request.user))
+        except DjangoValidationError as exc:
+            raise _api_errors(exc) from None
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContactWriteSerializer, responses=ContactSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        contact = self.get_object()
+        if not actions.can_manage(request.user, contact):
+            raise PermissionDenied()
+        ser = ContactWriteSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        try:
+            contact = actions.do_update_contact(request.user, contact, ser.to_action_data(request.user, contact))
+        except DjangoValidationError as exc:
+            raise _api_errors(exc) from None
+        return Response(ContactSerializer(contact).data)
+
+    def _decide(self, request, fn, ser_class=None):
+        contact = self.get_object()
+        kwargs = {}
+        if ser_class is not None:
+            ser = ser_class(data=request.data)
+            ser.is_valid(raise_exception=True)
+            kwargs = dict(ser.validated_data)
+        try:
+            contact = fn(request.user, contact, **kwargs)
+        except DjangoValidationError as exc:
+            raise _api_errors(exc) from None
+        contact.refresh_from_db()
+        return Response(ContactSerializer(contact).data)
+
+    @extend_schema(request=ValiditySerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def authorise(self, request, pk=None):
+        return self._decide(request, actions.do_authorise_contact, ValiditySerializer)
+
+    @extend_schema(request=ValiditySerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        return self._decide(request, actions.do_renew_contact, ValiditySerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self._decide(request, lambda u, c, reason, departure=False: actions.do_suspend_contact(u, c, reason=reason),
+                            ReasonSerializer)
+
+    @extend_schema(request=None, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        return self._decide(request, actions.do_reinstate_contact)
+
+    @extend_schema(request=ReasonSerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self._decide(request, actions.do_revoke_contact, ReasonSerializer)
+
+
+class AuthorisationSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Authorisation
+        fields = ["id", "contact", "kind", "valid_from", "valid_until", "reason", "decided_by", "decided_at",
+                  "owner_country", "distribution"]
+
+
+class AuthorisationViewSet(ProtectedReadOnlyViewSet):
+    """The history of decisions on contacts (authorisations, renewals, suspensions, revocations, expiries)."""
+
+    queryset = Authorisation.objects.none()
+    serializer_class = AuthorisationSerializer
+    filterset_fields = ["contact", "kind"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("decided_by", "owner_institution__country")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    contact = ContactSerializer()
+    score = serializers.IntegerField()
+    in_hours = serializers.BooleanField()
+    hours_for_caller = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class RoutingView(APIView):
+    """«¿A quién contacto?»: ranked authorised focal points of a country for a need."""
+
+    @extend_schema(parameters=[
+        OpenApiParameter("country", str, required=True, description="ISO3"),
+        OpenApiParameter("need", str, required=True, enum=[c for c, _l in choices.NEEDS]),
+        OpenApiParameter("urgency", str, enum=["normal", "urgent"]),
+        OpenApiParameter("caller_tz", str, description="IANA time zone, e.g. America/Mexico_City"),
+    ], responses=SuggestionSerializer(many=True))
+    def get(self, request):
+        from .validation import validate_timezone
+
+        errors = {}
+        country = request.query_params.get("country", "").upper()
+        need = request.query_params.get("need", "")
+        urgency = request.query_params.get("urgency", "normal")
+        caller_tz = request.query_params.get("caller_tz") or None
+        if not country:
+            errors["country"] = ["Indique el país (código ISO3)."]
+        if need not in dict(choices.NEEDS):
+            errors["need"] = [f"Valores posibles: {', '.join(dict(choices.NEEDS))}."]
+        if urgency not in dict(choices.URGENCY):
+            errors["urgency"] = ["Valores posibles: normal, urgent."]
+        if caller_tz:
+            try:
+                validate_timezone(caller_tz)
+            except DjangoValidationError as exc:
+                errors["caller_tz"] = exc.messages
+        if errors:
+            raise APIValidationError(errors)
+        results = route(request.user, country=country, need=need, urgency=urgency, caller_tz=caller_tz)
+        audit_listing(request.user, Contact, [s.contact.pk for s in results], kind="search",
+                      query=request.query_params.urlencode(), purpose="routing")
+        return Response(SuggestionSerializer(results, many=True).data)
+
+
+class PublicKeyActorSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+    areas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicKeyActor
+        fields = ["id", "position", "institution_name", "country", "areas", "public_email", "public_phone"]
+
+    def get_areas(self, obj) -> list[str]:
+        return unpack(obj.areas)
+
+
+class PublicKeyActorViewSet(ProtectedReadOnlyViewSet):
+    """Key actors published on the portal: institutional data only, open to anyone."""
+
+    queryset = PublicKeyActor.objects.none()
+    serializer_class = PublicKeyActorSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=PublicKeyActor.Status.PUBLISHED).select_related("country")

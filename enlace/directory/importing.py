@@ -1,0 +1,157 @@
+"""Contacts spreadsheet import (XLSX or CSV): every error with its line and column; all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enlace.core.models import Institution
+
+from django.urls import reverse
+
+from enlace.notifications.actions import do_notify
+
+from .actions import cancilleria_of, do_propose_contact
+from .validation import normalize_name
+
+# header (as written in the template) -> field
+COLUMNS = [
+    ("pais", "country"), ("institucion", "institution"), ("nombre", "first_name"), ("apellidos", "last_name"),
+    ("cargo", "position"), ("unidad", "unit"), ("areas", "areas"), ("funciones", "functions"),
+    ("idiomas", "languages"), ("correo", "email"), ("telefono", "phone"), ("movil", "mobile"),
+    ("zona_horaria", "timezone"), ("hora_inicio", "hours_start"), ("hora_fin", "hours_end"),
+]
+REQUIRED = {"pais", "institucion", "nombre", "apellidos", "cargo", "areas", "idiomas", "correo", "telefono"}
+FIELD_TO_HEADER = {f: h for h, f in COLUMNS} | {"owner_institution": "institucion", "user": "institucion",
+                                               "reports_to": "institucion", "scope": "areas",
+                                               "working_days": "hora_inicio"}
+MAX_ROWS = 2000
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors  # list of (line, column, message)
+
+
+def _rows(upload, mime: str):
+    data = upload.read()
+    if mime == "text/plain" or upload.name.lower().endswith(".csv"):
+        text = None
+        for enc in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        sample = text[:2000]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ImportFailed([(0, "", _("El archivo no es una hoja de cálculo XLSX legible."))]) from exc
+    ws = wb.worksheets[0]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _time(value, line, column, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.time):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    try:
+        return datetime.datetime.strptime(str(value).strip(), "%H:%M").time()
+    except ValueError:
+        errors.append((line, column, _("«%(value)s» no es una hora válida (use HH:MM).") % {"value": value}))
+        return None
+
+
+def _split(value):
+    return [p.strip() for p in str(value or "").replace(",", ";").split(";") if p.strip()]
+
+
+def parse_and_import(user, upload, mime: str):
+    """Validate every row; import all of them in one transaction, or none and raise ``ImportFailed``."""
+    rows = _rows(upload, mime)
+    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not rows:
+        raise ImportFailed([(0, "", _("El archivo no contiene filas."))])
+    header = [normalize_name(str(h or ""), "").replace(" ", "_") for h in rows[0]]
+    missing = [h for h, _f in COLUMNS if h in REQUIRED and h not in header]
+    if missing:
+        raise ImportFailed([(1, h, _("Falta la columna obligatoria «%(col)s».") % {"col": h}) for h in missing])
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFailed([(0, "", _("El archivo tiene más de %(n)s filas; divídalo.") % {"n": MAX_ROWS})])
+    index = {h: i for i, h in enumerate(header)}
+    errors = []
+    created = []
+    seen_names, seen_emails = {}, {}
+    try:
+        with transaction.atomic():
+            for line, raw in enumerate(rows[1:], start=2):
+                cell = lambda h: (raw[index[h]] if h in index and index[h] < len(raw) else None)  # noqa: E731
+                row_errors = []
+                code = str(cell("pais") or "").strip().upper()
+                inst_text = str(cell("institucion") or "").strip()
+                institution = None
+                if inst_text:
+                    institution = (Institution.objects.restrict(user, "view").filter(country__code=code)
+                                   .filter(acronym__iexact=inst_text).first()
+                                   or Institution.objects.restrict(user, "view").filter(country__code=code)
+                                   .filter(name__iexact=inst_text).first())
+                if institution is None:
+                    row_errors.append((line, "institucion", _("No se encontró la institución «%(inst)s» en el país "
+                                                              "«%(code)s».") % {"inst": inst_text, "code": code}))
+                data = {
+                    "institution": institution, "first_name": cell("nombre"), "last_name": cell("apellidos"),
+                    "position": cell("cargo"), "unit": cell("unidad"), "areas": _split(cell("areas")),
+                    "functions": _split(cell("funciones")), "languages": _split(cell("idiomas")),
+                    "email": str(cell("correo") or ""), "phone": str(cell("telefono") or ""),
+                    "mobile": str(cell("movil") or ""), "timezone": str(cell("zona_horaria") or "").strip() or None,
+                    "hours_start": _time(cell("hora_inicio"), line, "hora_inicio", row_errors),
+                    "hours_end": _time(cell("hora_fin"), line, "hora_fin", row_errors),
+                }
+                name_key = (code, normalize_name(str(data["first_name"] or ""), str(data["last_name"] or "")))
+                if name_key[1] and name_key in seen_names:
+                    row_errors.append((line, "apellidos", _("Misma persona que en la línea %(line)s.")
+                                       % {"line": seen_names[name_key]}))
+                seen_names.setdefault(name_key, line)
+                email_key = data["email"].strip().lower()
+                if email_key and email_key in seen_emails:
+                    row_errors.append((line, "correo", _("Mismo correo que en la línea %(line)s.")
+                                       % {"line": seen_emails[email_key]}))
+                seen_emails.setdefault(email_key, line)
+                if not row_errors:
+                    try:
+                        with transaction.atomic():
+                            created.append(do_propose_contact(user, data, notify=False))
+                    except ValidationError as exc:
+                        for field, messages in exc.message_dict.items():
+                            for message in messages:
+                                row_errors.append((line, FIELD_TO_HEADER.get(field, field), message))
+                errors.extend(row_errors)
+            if errors:
+                raise ImportFailed(errors)
+            for country_id in {c.owner_institution.country_id for c in created}:
+                do_notify(cancilleria_of(country_id), kind="directory.proposal",
+                          title=_("Directorio: nuevas propuestas de puntos focales pendientes de autorización"),
+                          link=reverse("directory:pending"), actor=user)
+    except ImportFailed:
+        raise
+    return created
+
+
+TEMPLATE_HELP = gettext_lazy("Columnas: pais (código ISO3), institucion (sigla o nombre), nombre, apellidos, cargo, "
+                             "unidad, areas, funciones, idiomas (separados por «;»), correo, telefono, movil, "
+                             "zona_horaria, hora_inicio, hora_fin (HH:MM).")

@@ -22,16 +22,25 @@ def _reference_data(request):
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
         request.fixturenames)
     if not uses_db:
+        yield
         return
-    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
-        request.getfixturevalue("transactional_db")
-    else:
-        request.getfixturevalue("db")
+    transactional = bool({"live_server", "transactional_db"} & set(request.fixturenames)) or getattr(
+        request.node.get_closest_marker("django_db"), "kwargs", {}).get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from enlace.audit import triggers
     from enlace.core.models import Country
     from enlace.core.reference import load_reference
 
+    if transactional:
+        triggers.install(connection)
     if not Country.objects.exists():
         load_reference()
+    yield
+    if transactional:
+        # The flush that follows a transactional test must empty the append-only audit table.
+        triggers.remove(connection)
 
 
 @pytest.fixture
@@ -66,13 +75,13 @@ def login_browser(live_server, browser):
         page.goto(f"{live_server.url}/cuenta/entrar/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         import base64
 
         code = pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
         page.fill("#id_code", code)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         return page
 
     return _login

@@ -123,11 +123,14 @@ def _clean_provision(article: str) -> str:
 
 
 @transaction.atomic
-def do_create_provision(user, instrument, *, article, text="", in_force_since=None, requirements=()) -> Provision:
+def do_create_provision(user, instrument, *, article, text="", in_force_since=None, requirements=(),
+                        distribution=None) -> Provision:
+    """A provision shares its instrument's distribution unless a narrower one is given."""
     _require_writable(user, Instrument, instrument)
     prov = Provision(owner_institution=instrument.owner_institution, created_by=user, instrument=instrument,
                      article=_clean_provision(article), text=text, in_force_since=in_force_since,
-                     distribution=instrument.distribution, sharing_group=instrument.sharing_group)
+                     distribution=distribution or instrument.distribution,
+                     sharing_group=None if distribution else instrument.sharing_group)
     prov.clean_sharing()
     prov.save()
     prov.requirements.set(requirements)
@@ -314,6 +317,11 @@ def _parse_years(raw, label) -> Decimal | None:
     return value.quantize(Decimal("0.1"))
 
 
+def fmt_years(value) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.1f}"
+
+
 def check_penalties(values: dict[str, Decimal | None]) -> list[str]:
     """``values``: indicator code → years. Errors where a minimum penalty exceeds the maximum."""
     errors = []
@@ -321,7 +329,7 @@ def check_penalties(values: dict[str, Decimal | None]) -> list[str]:
         lo, hi = values.get(f"{proto}-pena-min"), values.get(f"{proto}-pena-max")
         if lo is not None and hi is not None and lo > hi:
             errors.append(_("La pena mínima de %(crime)s (%(min)s años) no puede ser mayor que la máxima "
-                            "(%(max)s años).") % {"crime": label, "min": lo, "max": hi})
+                            "(%(max)s años).") % {"crime": label, "min": fmt_years(lo), "max": fmt_years(hi)})
     return errors
 
 

@@ -88,10 +88,11 @@ class ProvisionViewSet(ProtectedReadOnlyViewSet):
 
 class SubmissionSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", read_only=True)
+    round_title = serializers.CharField(source="round.title", read_only=True)
 
     class Meta:
         model = Submission
-        fields = ["id", "round", "country", "status", "public_consent", "submitted_at", "validated_at", "demo",
+        fields = ["id", "round", "round_title", "country", "status", "public_consent", "submitted_at", "validated_at", "demo",
                   "owner_institution", "owner_country", "distribution", "handling_codes"]
 
 

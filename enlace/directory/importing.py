@@ -34,6 +34,10 @@ FIELD_TO_HEADER = {f: h for h, f in COLUMNS} | {"owner_institution": "institucio
 MAX_ROWS = 2000
 
 
+class _Discard(Exception):
+    pass
+
+
 class ImportFailed(Exception):
     def __init__(self, errors):
         super().__init__(errors)
@@ -132,14 +136,23 @@ def parse_and_import(user, upload, mime: str):
                     row_errors.append((line, "correo", _("Mismo correo que en la línea %(line)s.")
                                        % {"line": seen_emails[email_key]}))
                 seen_emails.setdefault(email_key, line)
-                if not row_errors:
-                    try:
-                        with transaction.atomic():
-                            created.append(do_propose_contact(user, data, notify=False))
-                    except ValidationError as exc:
-                        for field, messages in exc.message_dict.items():
-                            for message in messages:
-                                row_errors.append((line, FIELD_TO_HEADER.get(field, field), message))
+                # Validate the whole row even when something already failed, so every error is reported at once.
+                try:
+                    with transaction.atomic():
+                        contact = do_propose_contact(user, data, notify=False)
+                        if row_errors:
+                            raise _Discard
+                        created.append(contact)
+                except _Discard:
+                    pass
+                except ValidationError as exc:
+                    reported = {col for _l, col, _m in row_errors}
+                    for field, messages in exc.message_dict.items():
+                        column = FIELD_TO_HEADER.get(field, field)
+                        if field == "institution" and column in reported:
+                            continue
+                        for message in messages:
+                            row_errors.append((line, column, message))
                 errors.extend(row_errors)
             if errors:
                 raise ImportFailed(errors)

@@ -23,7 +23,7 @@ class InstrumentForm(forms.Form):
     number = forms.CharField(label=_("Número"), max_length=60, required=False,
                              help_text=_("Por ejemplo «Decreto 95-98»."))
     enacted_on = forms.DateField(label=_("Fecha"), required=False, widget=DateInput())
-    official_url = forms.URLField(label=_("Enlace oficial"), required=False, max_length=500,
+    official_url = forms.URLField(label=_("Enlace oficial"), required=False, max_length=500, assume_scheme="https",
                                   help_text=_("Dirección de la publicación oficial (gaceta o diario oficial)."))
     in_force = forms.BooleanField(label=_("Vigente"), required=False, initial=True)
     distribution = forms.ChoiceField(label=_("¿Quién puede verlo?"), choices=DISTRIBUTION_CHOICES,

@@ -1,0 +1,528 @@
+"""Every change to cases, entities, links, route legs and imports. Atomic and audited."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enlace.audit.log import log_event
+from enlace.sharing.actions import sharing_snapshot
+from enlace.sharing.policy import Distribution, audience_of
+
+from .models import Case, Entity, ImportBatch, Link, RouteLeg
+
+CASE_FIELDS = ("title", "case_type", "status", "summary", "opened_on", "closed_on", "facts_from", "facts_to",
+               "source_grade", "info_grade", "allow_matching")
+ENTITY_FIELDS = ("name", "given_names", "surname_1", "surname_2", "sex", "dob", "nationality", "phones",
+                 "doc_type", "doc_number", "doc_country", "properties", "allow_matching")
+LEG_FIELDS = ("order", "from_place", "from_country", "from_lat", "from_lon", "to_place", "to_country", "to_lat",
+              "to_lon", "means", "departed_on", "arrived_on", "notes")
+# A distribution's width, to compare "wider than" without a database round-trip.
+WIDTH = {Distribution.INSTITUTION: 0, Distribution.COUNTRY: 1, Distribution.GROUP: 2, Distribution.NETWORK: 3,
+         Distribution.PUBLIC: 4}
+MIN_JUSTIFICATION = 20
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _require_owner(user, record) -> None:
+    """Writes: the owner institution only, re-checked through the policy (stale objects cannot slip by)."""
+    if not type(record).objects.restrict(user, "change").filter(pk=record.pk).exists():
+        raise PermissionDenied(_("Solo la institución propietaria del caso puede modificarlo."))
+
+
+def _next_reference(user) -> str:
+    code = user.institution.country.code
+    year = timezone.localdate().year
+    prefix = f"{code}-{year}-"
+    existing = Case._default_manager.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(r.rsplit("-", 1)[-1]) for r in existing if r.rsplit("-", 1)[-1].isdigit()]
+    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
+
+
+# --- cases ---------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_create_case(user, *, title: str, case_type: str, tags=(), distribution: str = Distribution.INSTITUTION,
+                   sharing_group=None, handling: dict | None = None, **fields) -> Case:
+    if not user.has_perm("cases.add_case") or user.institution_id is None:
+        raise PermissionDenied(_("No tiene permiso para registrar casos."))
+    if distribution == Distribution.PUBLIC:
+        raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown case fields: {sorted(unknown)}")
+    case = Case(owner_institution=user.institution, created_by=user, reference=_next_reference(user), title=title,
+                case_type=case_type, distribution=distribution, sharing_group=sharing_group, **fields)
+    for key, value in (handling or {}).items():
+        setattr(case, key, value)
+    case.clean_sharing()
+    case.full_clean(exclude=["tags", "owner_institution", "created_by", "sharing_group"])
+    case.save()
+    case.tags.set(tags)
+    log_event("write", user=user, obj=case, after={**_snapshot(case, CASE_FIELDS), **sharing_snapshot(case),
+                                                   "reference": case.reference,
+                                                   "tags": sorted(t.code for t in case.tags.all())})
+    return case
+
+
+@transaction.atomic
+def do_update_case(user, case: Case, *, tags=None, **fields) -> Case:
+    _require_owner(user, case)
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown case fields: {sorted(unknown)}")
+    before = {**_snapshot(case, CASE_FIELDS), "tags": sorted(t.code for t in case.tags.all())}
+    for key, value in fields.items():
+        setattr(case, key, value)
+    case.full_clean(exclude=["tags", "owner_institution", "created_by", "sharing_group"])
+    case.save()
+    if tags is not None:
+        case.tags.set(tags)
+    log_event("write", user=user, obj=case, before=before,
+              after={**_snapshot(case, CASE_FIELDS), "tags": sorted(t.code for t in case.tags.all())})
+    return case
+
+
+@transaction.atomic
+def do_set_case_matching(user, case: Case, *, allow: bool) -> Case:
+    """The owner decides whether the case's persons take part in hit/no-hit matching."""
+    _require_owner(user, case)
+    before = {"allow_matching": case.allow_matching}
+    case.allow_matching = bool(allow)
+    case.save(update_fields=["allow_matching", "updated_at"])
+    log_event("write", user=user, obj=case, before=before, after={"allow_matching": case.allow_matching})
+    return case
+
+
+def _children(case: Case):
+    for model in (Entity, Link, RouteLeg):
+        yield from model._default_manager.filter(case=case)
+
+
+@transaction.atomic
+def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group=None,
+                           handling: dict | None = None) -> Case:
+    """Re-share a case; its child records follow, except records narrowed on purpose and records of children.
+
+    Records that do not follow are never left wider than the case (a child narrows, never widens).
+    """
+    _require_owner(user, case)
+    if distribution == Distribution.PUBLIC:
+        raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+    before = sharing_snapshot(case)
+    case.distribution = distribution
+    case.sharing_group = sharing_group
+    for key, value in (handling or {}).items():
+        if key not in ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
+                       "handling_other"):
+            raise ValueError(key)
+        setattr(case, key, value)
+    case.clean_sharing()
+    case.save()
+    parent_audience = audience_of(case)
+    followed, clamped = 0, 0
+    for child in _children(case):
+        child_before = sharing_snapshot(child)
+        if child.follows_case and not getattr(child, "child_protection", False):
+            child.distribution, child.sharing_group = case.distribution, case.sharing_group
+            followed += 1
+        elif not audience_of(child).within(parent_audience):
+            child.distribution, child.sharing_group = Distribution.INSTITUTION, None
+            clamped += 1
+        else:
+            continue
+        for key in ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
+                    "handling_other"):
+            setattr(child, key, getattr(case, key))
+        child.save()
+        log_event("sharing", user=user, obj=child, before=child_before, after=sharing_snapshot(child),
+                  detail={"cascade_from_case": case.pk})
+    log_event("sharing", user=user, obj=case, before=before, after=sharing_snapshot(case),
+              detail={"children_followed": followed, "children_narrowed": clamped})
+    return case
+
+
+# --- entities ------------------------------------------------------------------------------------------------------
+
+def _validate_entity(entity: Entity) -> None:
+    errors = {}
+    if entity.schema not in Entity.Schema.values:
+        errors["schema"] = _("Tipo de entidad desconocido.")
+    if entity.is_person:
+        if not entity.role:
+            errors["role"] = _("Indique la función de la persona en el caso (nunca se asume «sospechosa»).")
+        elif entity.role not in Entity.Role.values:
+            errors["role"] = _("Función desconocida.")
+        if not (entity.given_names or entity.surname_1 or entity.name):
+            errors["surname_1"] = _("Indique al menos un nombre o un apellido.")
+    elif not (entity.name or entity.doc_number):
+        errors["name"] = _("Indique un nombre o un número.")
+    if entity.role and not entity.is_person:
+        entity.role = ""
+    if errors:
+        raise ValidationError(errors)
+    entity.full_clean(exclude=["case", "owner_institution", "created_by", "sharing_group", "role_reviewed_by"],
+                      validate_unique=False)
+
+
+def _default_child_sharing(record, case: Case, *, minor: bool, distribution: str | None, sharing_group) -> None:
+    if minor:
+        # Children's records: the strictest distribution by default, never following the case.
+        record.distribution, record.sharing_group = Distribution.INSTITUTION, None
+        record.follows_case = False
+        record.child_protection = True
+    elif distribution is None or (distribution == case.distribution and sharing_group == case.sharing_group):
+        record.distribution, record.sharing_group = case.distribution, case.sharing_group
+        record.follows_case = True
+    else:
+        record.distribution, record.sharing_group = distribution, sharing_group
+        record.follows_case = False
+    for key in ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
+                "handling_other"):
+        setattr(record, key, getattr(case, key))
+
+
+def _person_is_protected(entity: Entity) -> bool:
+    return entity.is_person and entity.is_minor
+
+
+def _entity_after(entity: Entity) -> dict:
+    return {"schema": entity.schema, "ftm_id": entity.ftm_id, "role": entity.role,
+            "role_reviewed": entity.role_reviewed, **_snapshot(entity, ENTITY_FIELDS), **sharing_snapshot(entity),
+            "child_protection": entity.child_protection}
+
+
+def _create_entity(user, case: Case, *, schema: str, role: str = "", role_reviewed: bool = True,
+                   ftm_id: str = "", distribution: str | None = None, sharing_group=None, minor_owner=None,
+                   **fields) -> Entity:
+    unknown = set(fields) - set(ENTITY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown entity fields: {sorted(unknown)}")
+    entity = Entity(case=case, owner_institution=case.owner_institution, created_by=user, schema=schema, role=role,
+                    ftm_id=ftm_id or f"enlace-{uuid.uuid4().hex}", **fields)
+    if entity.is_person and role:
+        entity.role_reviewed = role_reviewed
+        if role_reviewed:
+            entity.role_reviewed_by, entity.role_reviewed_at = user, timezone.now()
+    _validate_entity(entity)
+    minor = _person_is_protected(entity) or bool(minor_owner and minor_owner.child_protection)
+    _default_child_sharing(entity, case, minor=minor, distribution=distribution, sharing_group=sharing_group)
+    entity.clean_sharing()
+    entity.save()
+    log_event("write", user=user, obj=entity, after=_entity_after(entity), detail={"case": case.pk})
+    return entity
+
+
+@transaction.atomic
+def do_add_entity(user, case: Case, *, schema: str, role: str = "", distribution: str | None = None,
+                  sharing_group=None, **fields) -> Entity:
+    """Add an entity to a case. A person needs an explicit role; a child's record starts at ``institution``."""
+    _require_owner(user, case)
+    return _create_entity(user, case, schema=schema, role=role, role_reviewed=True, distribution=distribution,
+                          sharing_group=sharing_group, **fields)
+
+
+@transaction.atomic
+def do_update_entity(user, entity: Entity, **fields) -> Entity:
+    _require_owner(user, entity)
+    unknown = set(fields) - set(ENTITY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown entity fields: {sorted(unknown)}")
+    before = _entity_after(entity)
+    for key, value in fields.items():
+        setattr(entity, key, value)
+    _validate_entity(entity)
+    if _person_is_protected(entity) and not entity.child_protection:
+        # Became (or was found to be) a child: narrow at once.
+        entity.child_protection = True
+        entity.follows_case = False
+        entity.distribution, entity.sharing_group = Distribution.INSTITUTION, None
+        for link in entity.links_out.all().union(entity.links_in.all()):
+            _protect_link(user, link)
+        for doc in entity.held_documents():
+            _protect_entity(user, doc)
+    entity.save()
+    log_event("write", user=user, obj=entity, before=before, after=_entity_after(entity))
+    return entity
+
+
+def _protect_entity(user, entity: Entity) -> None:
+    before = sharing_snapshot(entity)
+    entity.child_protection, entity.follows_case = True, False
+    entity.distribution, entity.sharing_group = Distribution.INSTITUTION, None
+    entity.save()
+    log_event("sharing", user=user, obj=entity, before=before, after=sharing_snapshot(entity),
+              detail={"child_protection": True})
+
+
+def _protect_link(user, link: Link) -> None:
+    before = sharing_snapshot(link)
+    link.child_protection, link.follows_case = True, False
+    link.distribution, link.sharing_group = Distribution.INSTITUTION, None
+    link.save()
+    log_event("sharing", user=user, obj=link, before=before, after=sharing_snapshot(link),
+              detail={"child_protection": True})
+
+
+@transaction.atomic
+def do_review_role(user, entity: Entity, *, role: str) -> Entity:
+    """Confirm (or correct) a person's role in the case. Recorded with who reviewed it and when."""
+    _require_owner(user, entity)
+    if not entity.is_person:
+        raise ValidationError({"role": _("Solo las personas tienen una función en el caso.")})
+    if role not in Entity.Role.values:
+        raise ValidationError({"role": _("Función desconocida.")})
+    before = {"role": entity.role, "role_reviewed": entity.role_reviewed}
+    entity.role, entity.role_reviewed = role, True
+    entity.role_reviewed_by, entity.role_reviewed_at = user, timezone.now()
+    entity.save(update_fields=["role", "role_reviewed", "role_reviewed_by", "role_reviewed_at", "updated_at"])
+    log_event("write", user=user, obj=entity, before=before, after={"role": role, "role_reviewed": True},
+              detail={"review": "role"})
+    return entity
+
+
+@transaction.atomic
+def do_change_entity_sharing(user, entity: Entity, *, distribution: str, sharing_group=None,
+                             justification: str = "") -> Entity:
+    """Narrow an entity below its case, or put it back in line with the case.
+
+    Records of children cannot go beyond ``country`` here; that needs ``do_widen_child_record``.
+    """
+    _require_owner(user, entity)
+    if entity.child_protection and WIDTH.get(distribution, 9) > WIDTH[Distribution.COUNTRY]:
+        raise ValidationError({"distribution": _(
+            "Es el registro de una persona menor de edad: para compartirlo más allá de su país use la ampliación "
+            "revisada, con su justificación.")})
+    return _set_child_sharing(user, entity, distribution, sharing_group, justification=justification)
+
+
+@transaction.atomic
+def do_widen_child_record(user, entity: Entity, *, distribution: str, sharing_group=None, justification: str,
+                          confirmed: bool) -> Entity:
+    """The explicit, reviewed action that widens the record of a child beyond the country."""
+    _require_owner(user, entity)
+    if not entity.child_protection:
+        raise ValidationError({"distribution": _("Este registro no está protegido como registro de menor de edad.")})
+    if not confirmed:
+        raise ValidationError({"confirmed": _("Confirme que revisó el interés superior de la niña, niño o "
+                                              "adolescente antes de ampliar la distribución.")})
+    if len((justification or "").strip()) < MIN_JUSTIFICATION:
+        raise ValidationError({"justification": _("Explique el motivo (al menos %(n)s caracteres).")
+                               % {"n": MIN_JUSTIFICATION}})
+    return _set_child_sharing(user, entity, distribution, sharing_group, justification=justification, reviewed=True)
+
+
+def _set_child_sharing(user, record, distribution, sharing_group, *, justification="", reviewed=False):
+    if distribution == Distribution.PUBLIC:
+        raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+    before = sharing_snapshot(record)
+    record.distribution, record.sharing_group = distribution, sharing_group
+    record.clean_sharing()  # refuses anything wider than the case
+    record.follows_case = (not getattr(record, "child_protection", False)
+                           and distribution == record.case.distribution
+                           and sharing_group == record.case.sharing_group)
+    record.save()
+    log_event("sharing", user=user, obj=record, before=before, after=sharing_snapshot(record),
+              detail={"justification": justification[:500], "reviewed_widening": reviewed})
+    return record
+
+
+@transaction.atomic
+def do_delete_entity(user, entity: Entity) -> None:
+    _require_owner(user, entity)
+    before = _entity_after(entity)
+    pk = entity.pk
+    log_event("write", user=user, obj=entity, before=before, after=None, detail={"deleted": pk})
+    entity.delete()
+
+
+# --- links ---------------------------------------------------------------------------------------------------------
+
+LINK_RULES = {
+    Link.Kind.ASSOCIATE: ({"Person"}, {"Person"}),
+    Link.Kind.MEMBER_OF: ({"Person", "Organization"}, {"Organization"}),
+    Link.Kind.PAID: ({"Person", "Organization", "BankAccount"}, {"Person", "Organization", "BankAccount"}),
+    Link.Kind.TRAVELLED_WITH: ({"Person"}, {"Person", "Vehicle", "Vessel"}),
+    Link.Kind.USES_PHONE: ({"Person", "Organization"}, set()),
+    Link.Kind.HOLDS_DOCUMENT: ({"Person"}, {"Identification", "Passport"}),
+}
+
+
+def _create_link(user, case: Case, *, kind: str, source: Entity, target: Entity | None = None, value: str = "",
+                 details: dict | None = None, ftm_id: str = "") -> Link:
+    if kind not in Link.Kind.values:
+        raise ValidationError({"kind": _("Tipo de vínculo desconocido.")})
+    if source.case_id != case.pk or (target is not None and target.case_id != case.pk):
+        raise ValidationError({"target": _("Las dos entidades deben pertenecer al mismo caso.")})
+    sources, targets = LINK_RULES[kind]
+    if source.schema not in sources:
+        raise ValidationError({"source": _("Este tipo de vínculo no admite ese origen.")})
+    if kind == Link.Kind.USES_PHONE:
+        from .validation import CellError, clean_phone
+
+        try:
+            value = clean_phone(value)
+        except CellError as exc:
+            raise ValidationError({"value": str(exc)}) from None
+        if not value:
+            raise ValidationError({"value": _("Indique el número de teléfono.")})
+        target = None
+    else:
+        if target is None or target.schema not in targets:
+            raise ValidationError({"target": _("Este tipo de vínculo no admite ese destino.")})
+        if target.pk == source.pk:
+            raise ValidationError({"target": _("Una entidad no puede vincularse consigo misma.")})
+        value = ""
+    link = Link(case=case, owner_institution=case.owner_institution, created_by=user, kind=kind, source=source,
+                target=target, value=value, details=details or {}, ftm_id=ftm_id or f"enlace-{uuid.uuid4().hex}")
+    minor = source.child_protection or bool(target and target.child_protection)
+    _default_child_sharing(link, case, minor=minor, distribution=None, sharing_group=None)
+    link.clean_sharing()
+    link.save()
+    if kind == Link.Kind.USES_PHONE and value not in (source.phones or []):
+        source.phones = [*(source.phones or []), value]
+        source.save(update_fields=["phones", "updated_at"])
+    if kind == Link.Kind.HOLDS_DOCUMENT and source.child_protection and not target.child_protection:
+        _protect_entity(user, target)
+    log_event("write", user=user, obj=link, after={"kind": kind, "source": source.pk,
+                                                   "target": target.pk if target else None, "value": value,
+                                                   **sharing_snapshot(link)})
+    return link
+
+
+@transaction.atomic
+def do_add_link(user, case: Case, *, kind: str, source: Entity, target: Entity | None = None, value: str = "",
+                details: dict | None = None) -> Link:
+    _require_owner(user, case)
+    return _create_link(user, case, kind=kind, source=source, target=target, value=value, details=details)
+
+
+@transaction.atomic
+def do_delete_link(user, link: Link) -> None:
+    _require_owner(user, link)
+    log_event("write", user=user, obj=link, before={"kind": link.kind, "source": link.source_id,
+                                                    "target": link.target_id, "value": link.value}, after=None)
+    link.delete()
+
+
+# --- route legs ----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_add_route_leg(user, case: Case, **fields) -> RouteLeg:
+    _require_owner(user, case)
+    unknown = set(fields) - set(LEG_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown route leg fields: {sorted(unknown)}")
+    leg = RouteLeg(case=case, owner_institution=case.owner_institution, created_by=user, **fields)
+    _validate_leg(leg)
+    _default_child_sharing(leg, case, minor=False, distribution=None, sharing_group=None)
+    leg.clean_sharing()
+    leg.save()
+    log_event("write", user=user, obj=leg, after={**_snapshot(leg, LEG_FIELDS), **sharing_snapshot(leg)})
+    return leg
+
+
+def _validate_leg(leg: RouteLeg) -> None:
+    errors = {}
+    for prefix in ("from", "to"):
+        lat, lon = getattr(leg, f"{prefix}_lat"), getattr(leg, f"{prefix}_lon")
+        if (lat is None) != (lon is None):
+            errors[f"{prefix}_lat"] = _("Indique latitud y longitud, o ninguna de las dos.")
+        if lat is not None and not -90 <= lat <= 90:
+            errors[f"{prefix}_lat"] = _("La latitud debe estar entre -90 y 90.")
+        if lon is not None and not -180 <= lon <= 180:
+            errors[f"{prefix}_lon"] = _("La longitud debe estar entre -180 y 180.")
+    if leg.departed_on and leg.arrived_on and leg.arrived_on < leg.departed_on:
+        errors["arrived_on"] = _("La llegada no puede ser anterior a la salida.")
+    if errors:
+        raise ValidationError(errors)
+    leg.full_clean(exclude=["case", "owner_institution", "created_by", "sharing_group"])
+
+
+@transaction.atomic
+def do_delete_route_leg(user, leg: RouteLeg) -> None:
+    _require_owner(user, leg)
+    log_event("write", user=user, obj=leg, before=_snapshot(leg, LEG_FIELDS), after=None)
+    leg.delete()
+
+
+# --- imports -------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_upload_import(user, case: Case, upload) -> ImportBatch:
+    """Check and store (encrypted) an uploaded file; read its header for the preview. Nothing is imported yet."""
+    from enlace.core.uploads import store_encrypted
+
+    from . import importing
+
+    _require_owner(user, case)
+    parsed = importing.inspect_upload(upload)  # raises ValidationError with a clear message
+    rel, digest, size = store_encrypted(upload)
+    batch = ImportBatch(case=case, owner_institution=case.owner_institution, created_by=user,
+                        distribution=Distribution.INSTITUTION, file_name=(upload.name or "archivo")[:255],
+                        file_format=parsed.file_format, stored_path=rel, sha256=digest, size=size,
+                        header=parsed.header, mapping=importing.guess_mapping(parsed.header),
+                        total_rows=parsed.total_rows)
+    batch.clean_sharing()
+    batch.save()
+    log_event("write", user=user, obj=batch, after={"file_name": batch.file_name, "format": batch.file_format,
+                                                    "sha256": digest, "size": size, "rows": batch.total_rows})
+    return batch
+
+
+@transaction.atomic
+def do_set_import_mapping(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
+    from . import importing
+
+    _require_owner(user, batch)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        raise ValidationError(_("Esta importación ya se realizó."))
+    clean = importing.clean_mapping(mapping, batch.header)
+    before = {"mapping": batch.mapping}
+    batch.mapping = clean
+    batch.save(update_fields=["mapping", "updated_at"])
+    log_event("write", user=user, obj=batch, before=before, after={"mapping": clean})
+    return batch
+
+
+def do_run_import(user, batch: ImportBatch, *, progress=None) -> ImportBatch:
+    """Validate every line, then import all of it in one transaction — or nothing, with line-level errors."""
+    from enlace.core.uploads import read_decrypted
+
+    from . import importing
+
+    _require_owner(user, batch)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        raise ValidationError(_("Esta importación ya se realizó."))
+    data = read_decrypted(batch.stored_path)
+    errors: list[dict] = []
+    created = 0
+    try:
+        with transaction.atomic():
+            case = batch.case
+            rows = importing.parse_rows(data, batch.file_format, batch.mapping, errors)
+            if not errors:
+                created = importing.apply_rows(user, case, rows, errors, create_entity=_create_entity,
+                                               create_link=_create_link, progress=progress)
+            if errors:
+                raise importing.ImportFailed
+    except importing.ImportFailed:
+        created = 0
+    with transaction.atomic():
+        before = {"status": batch.status}
+        batch.errors = errors[:1000]
+        batch.status = ImportBatch.Status.FAILED if errors else ImportBatch.Status.IMPORTED
+        batch.imported_count = created
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["errors", "status", "imported_count", "finished_at", "updated_at"])
+        log_event("write", user=user, obj=batch, before=before,
+                  after={"status": batch.status, "imported": created, "errors": len(errors)},
+                  detail={"case": batch.case_id, "first_errors": errors[:5]})
+    return batch

@@ -1,0 +1,270 @@
+"""API for cases, entities, links, route legs and imports. Reads: restrict(); writes: actions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from enlace.audit.log import log_event
+from enlace.sharing.access import access_by_id
+from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
+
+from . import actions
+from .ftm import case_to_ftm
+from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
+from .validation import CellError, clean_country, clean_date, clean_phones
+
+
+def _drf_error(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+def _case_for_write(request, case_id):
+    return access_by_id(Case, request.user, case_id, "change")
+
+
+class CaseSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    tags = serializers.SlugRelatedField(slug_field="code", many=True, queryset=ModusOperandiTag.objects.all(),
+                                        required=False)
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "title", "case_type", "status", "summary", "opened_on", "closed_on",
+                  "facts_from", "facts_to", "tags", "source_grade", "info_grade", "allow_matching",
+                  "owner_institution", "owner_country", "distribution", "handling_codes", "created_at", "updated_at"]
+        read_only_fields = ["reference", "created_at", "updated_at"]
+
+
+class EntitySerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+    caption = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Entity.Role.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Entity
+        fields = ["id", "case", "schema", "ftm_id", "caption", "role", "role_reviewed", "given_names", "surname_1",
+                  "surname_2", "sex", "dob", "nationality", "phones", "name", "doc_type", "doc_number",
+                  "doc_country", "properties", "allow_matching", "child_protection", "owner_institution",
+                  "owner_country", "distribution", "handling_codes"]
+        read_only_fields = ["ftm_id", "role_reviewed", "child_protection"]
+
+    def validate(self, attrs):
+        try:
+            for key in ("nationality", "doc_country"):
+                if key in attrs:
+                    attrs[key] = clean_country(attrs[key])
+            if attrs.get("dob"):
+                attrs["dob"] = clean_date(attrs["dob"])
+            if "phones" in attrs:
+                attrs["phones"] = clean_phones(attrs["phones"])
+        except CellError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return attrs
+
+
+class LinkSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+    source = serializers.IntegerField(source="source_id")
+    target = serializers.IntegerField(source="target_id", required=False, allow_null=True)
+
+    class Meta:
+        model = Link
+        fields = ["id", "case", "kind", "source", "target", "value", "details", "owner_institution", "owner_country",
+                  "distribution", "handling_codes"]
+
+
+class RouteLegSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+
+    class Meta:
+        model = RouteLeg
+        fields = ["id", "case", "order", "from_place", "from_country", "from_lat", "from_lon", "to_place",
+                  "to_country", "to_lat", "to_lon", "means", "departed_on", "arrived_on", "notes",
+                  "owner_institution", "owner_country", "distribution", "handling_codes"]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "case", "file_name", "file_format", "header", "mapping", "status", "total_rows",
+                  "imported_count", "errors", "created_at", "finished_at"]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    file = serializers.FileField()
+
+
+class ImportRunSerializer(serializers.Serializer):
+    mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class _Base(ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        qs = super().get_queryset()
+        case = self.request.query_params.get("case")
+        if case and hasattr(self.queryset.model, "case_id"):
+            if not str(case).isdigit():
+                return qs.none()
+            qs = qs.filter(case_id=int(case))
+        return qs.order_by("pk")
+
+
+class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
+    queryset = Case.objects.none()
+    serializer_class = CaseSerializer
+    filterset_fields = ["case_type", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("owner_institution__country").prefetch_related("tags")
+        q = self.request.query_params.get("q")
+        if q:
+            qs = qs.filter(title__icontains=q[:200]) | qs.filter(reference__icontains=q[:200])
+        return qs
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        tags = data.pop("tags", [])
+        try:
+            serializer.instance = actions.do_create_case(self.request.user, tags=tags, **data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        tags = data.pop("tags", None)
+        try:
+            serializer.instance = actions.do_update_case(self.request.user, serializer.instance, tags=tags, **data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.add_case"):
+            raise Http404
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    @action(detail=True, methods=["get"], url_path="ftm")
+    def ftm(self, request, pk=None):
+        """The case's entities and links as FollowTheMoney JSON (audited export)."""
+        case = access_by_id(Case, request.user, pk, "export", purpose=request.headers.get("X-Purpose", ""))
+        entities = Entity.objects.restrict(request.user, "export").filter(case=case).order_by("pk")
+        links = Link.objects.restrict(request.user, "export").filter(case=case).select_related("source", "target")
+        rows = case_to_ftm(entities, links)
+        log_event("export", user=request.user, obj=case, detail={"format": "ftm", "entities": len(rows),
+                                                                 "channel": "api"})
+        return Response(rows)
+
+
+class EntityViewSet(mixins.CreateModelMixin, _Base):
+    queryset = Entity.objects.none()
+    serializer_class = EntitySerializer
+    filterset_fields = ["schema", "role"]
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("owner_institution__country")
+        q = self.request.query_params.get("q")
+        if q:
+            q = q[:200]
+            qs = (qs.filter(given_names__icontains=q) | qs.filter(surname_1__icontains=q)
+                  | qs.filter(name__icontains=q) | qs.filter(doc_number__icontains=q)
+                  | qs.filter(phones__icontains=q))
+        return qs
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = _case_for_write(self.request, data.pop("case_id"))
+        try:
+            serializer.instance = actions.do_add_entity(self.request.user, case, **data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    @action(detail=True, methods=["post"], url_path="review-role")
+    def review_role(self, request, pk=None):
+        entity = access_by_id(Entity, request.user, pk, "change")
+        role = request.data.get("role", "")
+        try:
+            actions.do_review_role(request.user, entity, role=role)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(EntitySerializer(entity).data)
+
+
+class LinkViewSet(mixins.CreateModelMixin, _Base):
+    queryset = Link.objects.none()
+    serializer_class = LinkSerializer
+    filterset_fields = ["kind"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        case = _case_for_write(self.request, data["case_id"])
+        entities = Entity.objects.restrict(self.request.user, "change").filter(case=case)
+        try:
+            source = entities.get(pk=data["source_id"])
+            target = entities.get(pk=data["target_id"]) if data.get("target_id") else None
+        except Entity.DoesNotExist:
+            raise serializers.ValidationError({"source": ["Entidad no encontrada en el caso."]}) from None
+        try:
+            serializer.instance = actions.do_add_link(self.request.user, case, kind=data["kind"], source=source,
+                                                      target=target, value=data.get("value", ""),
+                                                      details=data.get("details"))
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+
+class RouteLegViewSet(mixins.CreateModelMixin, _Base):
+    queryset = RouteLeg.objects.none()
+    serializer_class = RouteLegSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        case = _case_for_write(self.request, data.pop("case_id"))
+        try:
+            serializer.instance = actions.do_add_route_leg(self.request.user, case, **data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+
+class ImportBatchViewSet(_Base):
+    queryset = ImportBatch.objects.none()
+    serializer_class = ImportBatchSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=ImportUploadSerializer, responses=ImportBatchSerializer)
+    def create(self, request):
+        """Upload a file for a case: checked, stored encrypted, header guessed. Run it with ``/run/``."""
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        case = _case_for_write(request, upload.validated_data["case"])
+        try:
+            batch = actions.do_upload_import(request.user, case, upload.validated_data["file"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from None
+        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ImportRunSerializer, responses=ImportBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        """Validate every line and import all of it, or nothing (``status: failed`` with ``errors``)."""
+        batch = access_by_id(ImportBatch, request.user, pk, "change")
+        params = ImportRunSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            if "mapping" in params.validated_data and batch.file_format != ImportBatch.Format.FTM:
+                batch = actions.do_set_import_mapping(request.user, batch, params.validated_data["mapping"])
+            batch = actions.do_run_import(request.user, batch)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"non_field_errors": exc.messages}) from None
+        code = status.HTTP_200_OK if batch.status == ImportBatch.Status.IMPORTED else status.HTTP_400_BAD_REQUEST
+        return Response(ImportBatchSerializer(batch).data, status=code)

@@ -445,7 +445,7 @@ def resolve_action(key: str) -> PlanAction:
 
 
 def resolve_recommendation(key: str) -> Recommendation:
-    rec = Recommendation.objects.filter(key=str(key).strip().upper(), withdrawn=False).first()
+    rec = Recommendation.objects.filter(key=parsing.normalize_key(key), withdrawn=False).first()
     if rec is None:
         raise ValidationError({"recommendation": _("La recomendación «%(key)s» no existe.") % {"key": str(key)[:30]}})
     return rec

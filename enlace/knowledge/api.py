@@ -18,6 +18,7 @@ from enlace.sharing.policy import Distribution
 from . import actions as ka
 from .filters import ACTIVE, actions_for, recommendations_for
 from .models import ImplementationReport, PlanAction, Recommendation, ReportingRound
+from .parsing import normalize_key
 
 FILTER_PARAMS = [
     OpenApiParameter("q", str, description="Texto libre (sin acentos ni mayúsculas, con raíces en español)"),
@@ -107,7 +108,7 @@ class RecommendationViewSet(_ListFromFilters, viewsets.ReadOnlyModelViewSet):
                 .select_related("meeting__document", "parent"))
 
     def get_object(self):
-        obj = self.get_queryset().filter(key=self.kwargs["key"].upper()).first()
+        obj = self.get_queryset().filter(key=normalize_key(self.kwargs["key"])).first()
         if obj is None:
             from django.http import Http404
 

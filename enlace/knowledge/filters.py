@@ -17,9 +17,13 @@ def _int(value):
         return None
 
 
+def _plain(params) -> dict:
+    return params.dict() if hasattr(params, "dict") else dict(params)
+
+
 def clean_params(params) -> dict:
     """Accepts the Spanish names of the page (``grupo``, ``reunion``…) and the API's English ones."""
-    get = params.get
+    get = _plain(params).get
     group = (get("grupo") or get("group") or "").lower()
     return {
         "q": (get("q") or "").strip()[:200],
@@ -58,7 +62,7 @@ def recommendations_for(user, params):
     p = clean_params(params)
     if p["group"] == "plan":
         return Recommendation.objects.none()
-    entries = search_entries(user, {**params, "group": p["group"]} if p["group"] else params)
+    entries = search_entries(user, _plain(params))
     ids = [e.recommendation_id for e in entries if e.recommendation_id]
     objs = Recommendation.objects.restrict(user, "list").filter(pk__in=ids).select_related("meeting", "parent")
     by_id = {o.pk: o for o in objs}
@@ -69,7 +73,7 @@ def actions_for(user, params):
     p = clean_params(params)
     if p["group"] in ("tim", "tdp") or p["meeting"] or p["year"]:
         return []
-    entries = search_entries(user, {**params, "group": "plan"})
+    entries = search_entries(user, {**_plain(params), "grupo": "plan", "group": "plan"})
     ids = [e.action_id for e in entries if e.action_id]
     objs = PlanAction.objects.restrict(user, "list").filter(pk__in=ids).select_related("axis")
     by_id = {o.pk: o for o in objs}

@@ -42,7 +42,7 @@ class ReportForm(forms.Form):
     evidence_file = forms.FileField(label=_("Evidencia: archivo"), required=False,
                                     help_text=_("PDF, imagen, documento de Office o texto; máximo %(mb)s MB.") % {
                                         "mb": getattr(settings, "ENLACE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024) // (1024 * 1024)})
-    evidence_url = forms.URLField(label=_("Evidencia: enlace"), required=False, max_length=500)
+    evidence_url = forms.URLField(label=_("Evidencia: enlace"), required=False, max_length=500, assume_scheme="https")
     evidence_title = forms.CharField(label=_("Título de la evidencia"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):

@@ -449,3 +449,12 @@ def citation_prefix(group: str) -> str:
 def citation_key(group: str, meeting_ordinal: int, number: int, letter: str = "") -> str:
     key = f"{citation_prefix(group)}-{ROMAN[meeting_ordinal - 1]}-{number}"
     return f"{key}-{letter}" if letter else key
+
+
+def normalize_key(key: str) -> str:
+    """``tim-ii-24-A`` → ``TIM-II-24-a`` (prefix and meeting upper-case, sub-item letter lower-case)."""
+    parts = str(key).strip().split("-")
+    if len(parts) < 3:
+        return str(key).strip().upper()
+    head = [parts[0].upper(), parts[1].upper(), parts[2]]
+    return "-".join(head + [p.lower() for p in parts[3:]])

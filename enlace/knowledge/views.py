@@ -43,6 +43,7 @@ from .models import (
     Theme,
     access_implementationreport_by_id,
 )
+from .parsing import normalize_key
 from .search import highlight
 
 STATUS_CODES = {"implemented": "I", "in_progress": "C", "not_started": "N", "not_applicable": "NA"}
@@ -143,7 +144,7 @@ def action_page(request, key):
 def recommendation_page(request, key):
     _need(request, "knowledge.view_recommendation")
     rec = (Recommendation.objects.restrict(request.user).select_related("meeting__document", "parent")
-           .filter(key=key.upper()).first())
+           .filter(key=normalize_key(key)).first())
     if rec is None:
         raise Http404
     top = rec.parent or rec
@@ -225,7 +226,7 @@ def reports(request):
         qs = qs.filter(owner_institution__country__code=country)
     if q:
         qs = qs.filter(Q(narrative__icontains=q) | Q(next_steps__icontains=q) | Q(responsible_institution__icontains=q)
-                       | Q(action__key=q) | Q(recommendation__key=q.upper()))
+                       | Q(action__key=q) | Q(recommendation__key=normalize_key(q)))
     rows = list(qs[:500])
     audit_listing(request.user, ImplementationReport, [r.pk for r in rows], kind="search" if q else "list", query=q)
     return render(request, "knowledge/reports.html", {

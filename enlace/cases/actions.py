@@ -102,7 +102,7 @@ def do_set_case_matching(user, case: Case, *, allow: bool) -> Case:
 
 
 def _children(case: Case):
-    for model in (Entity, Link, RouteLeg):
+    for model in (Entity, Link, RouteLeg, ImportBatch):
         yield from model._default_manager.filter(case=case)
 
 
@@ -130,7 +130,7 @@ def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group
     followed, clamped = 0, 0
     for child in _children(case):
         child_before = sharing_snapshot(child)
-        if child.follows_case and not getattr(child, "child_protection", False):
+        if getattr(child, "follows_case", False) and not getattr(child, "child_protection", False):
             child.distribution, child.sharing_group = case.distribution, case.sharing_group
             followed += 1
         elif not audience_of(child).within(parent_audience):
@@ -244,7 +244,7 @@ def do_update_entity(user, entity: Entity, **fields) -> Entity:
         entity.child_protection = True
         entity.follows_case = False
         entity.distribution, entity.sharing_group = Distribution.INSTITUTION, None
-        for link in entity.links_out.all().union(entity.links_in.all()):
+        for link in [*entity.links_out.all(), *entity.links_in.all()]:
             _protect_link(user, link)
         for doc in entity.held_documents():
             _protect_entity(user, doc)

@@ -169,4 +169,6 @@ class RouteLegForm(forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Archivo (CSV, XLSX o JSON de FollowTheMoney)"),
-                           help_text=_("Máximo 10 MB y 10 000 filas. CSV en UTF-8 (con o sin BOM)."))
+                           help_text=_("Máximo 10 MB y 10 000 filas. CSV en UTF-8 (con o sin BOM)."),
+                           error_messages={"empty": _("El archivo está vacío. No se importó nada."),
+                                           "required": _("Elija un archivo.")})

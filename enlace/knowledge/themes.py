@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from django.utils.translation import gettext_lazy as _
-
 from .search import terms
 
 # code, Spanish name, English name, vocabulary used by the proposer
@@ -61,8 +59,6 @@ THEMES = [
      "estudio estudios diagnóstico estadísticas informe mundial tendencias recopilar datos análisis "
      "tipologías mapeo investigaciones sobre"),
 ]
-
-THEME_LABELS = {code: _(es) for code, es, _en, _kw in THEMES}  # msgids for the catalogue
 
 THEME_MIN_SCORE = 0.06
 THEME_MAX = 3

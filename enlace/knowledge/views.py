@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from enlace.audit.log import log_event
@@ -530,9 +529,9 @@ def _report_rows(user):
              r.get_distribution_display(), r.validated_at) for r in qs.order_by("owner_institution__country__code", "pk")]
 
 
-REPORT_HEADER = [_l("País"), _l("Nombre"), _l("Periodo"), _l("Acción / recomendación"), _l("Estado"),
-                 _l("Validación"), _l("Descripción"), _l("Institución responsable"), _l("Próximos pasos"),
-                 _l("Distribución"), _l("Validado")]
+def report_header():
+    return [_("País"), _("Nombre"), _("Periodo"), _("Acción / recomendación"), _("Estado"), _("Validación"),
+            _("Descripción"), _("Institución responsable"), _("Próximos pasos"), _("Distribución"), _("Validado")]
 
 
 def export_reports(request):
@@ -545,7 +544,7 @@ def export_reports(request):
     heat = [[c.code] + [(latest[(c.code, a.key)].get_status_display() if (c.code, a.key) in latest else "")
                         for a in actions_] for c in countries]
     return xlsx_response("reportes-de-implementacion.xlsx", [
-        (_("Reportes"), [str(h) for h in REPORT_HEADER], rows),
+        (_("Reportes"), report_header(), rows),
         (_("Mapa de calor"), [_("País")] + [a.key for a in actions_], heat),
     ])
 

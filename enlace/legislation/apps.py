@@ -35,6 +35,8 @@ class LegislationConfig(AppConfig):
         "focal_point": [*_READ, *_WRITE],
         "prosecutor": _READ,
         "analyst": _READ,
+        # The portal's publish step: sees validated questionnaires to publish what countries authorised.
+        "portal_editor": ["legislation.view_submission", "legislation.view_answer"],
     }
     demo_loaders = ["enlace.legislation.demo.load_demo"]
     periodic_tasks = ["enlace.legislation.tasks.send_round_reminders"]

@@ -81,7 +81,8 @@ def _matrix_context(request, user, *, public=False):
     return {**params, "m": m, "levels": mx.LEVEL_LABELS.items(), "symbols": mx.LEVEL_SYMBOLS, "public": public,
             "query": query, "demo": any(s.demo for s in m.submissions.values()),
             "chart_data": {"penalties": m.penalties,
-                           "labels": {"min": _("Pena mínima (años)"), "max": _("Pena máxima (años)")}}}
+                           "labels": {"min": _("Pena mínima (años)"), "max": _("Pena máxima (años)"),
+                                      "axis": _("Años de prisión")}}}
 
 
 def matrix(request):

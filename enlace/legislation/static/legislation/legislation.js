@@ -26,7 +26,7 @@
         options: {
           responsive: true,
           animation: false,
-          scales: { y: { beginAtZero: true, title: { display: true, text: "años / years" } } },
+          scales: { y: { beginAtZero: true, title: { display: true, text: data.labels.axis } } },
           plugins: { legend: { position: "bottom" } }
         }
       });

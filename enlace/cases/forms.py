@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
 
 
 class CaseForm(forms.ModelForm):
-    tags = forms.ModelMultipleChoiceField(queryset=ModusOperandiTag.objects.none(), required=False,
+    tags = forms.ModelMultipleChoiceField(queryset=ModusOperandiTag.objects.none(), required=False, to_field_name="code",
                                           widget=forms.CheckboxSelectMultiple, label=_("Modus operandi"))
 
     class Meta:

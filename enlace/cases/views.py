@@ -176,6 +176,14 @@ def case_matching(request, pk):
     return redirect("cases:detail", pk=case.pk)
 
 
+def _case_for_export(user, pk):
+    """The case if ``user`` may export it (else 404); the caller writes the one ``export`` audit event."""
+    case = Case.objects.restrict(user, "export").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
 def _case_entities_and_links(user, case, action):
     entities = list(Entity.objects.restrict(user, action).filter(case=case).order_by("pk"))
     links = list(Link.objects.restrict(user, action).filter(case=case).select_related("source", "target"))
@@ -184,12 +192,12 @@ def _case_entities_and_links(user, case, action):
 
 @login_required
 def case_export_xlsx(request, pk):
-    case = access_case_by_id(request.user, pk, "export", purpose=_purpose(request))
+    case = _case_for_export(request.user, pk)
     entities, links = _case_entities_and_links(request.user, case, "export")
     visible = {e.pk for e in entities}
     links = [lk for lk in links if lk.source_id in visible and (lk.target_id is None or lk.target_id in visible)]
     legs = list(analysis.visible_legs(request.user, case))
-    log_event("export", user=request.user, obj=case, detail={"format": "xlsx", "entities": len(entities),
+    log_event("export", user=request.user, obj=case, purpose=_purpose(request), detail={"format": "xlsx", "entities": len(entities),
                                                              "links": len(links), "route_legs": len(legs)})
     persons = [(e.ftm_id, e.get_role_display(), e.role_reviewed, e.given_names, e.surname_1, e.surname_2, e.sex,
                 e.dob, e.nationality, "; ".join(e.phones or []), e.child_protection, e.get_distribution_display())
@@ -220,10 +228,10 @@ def case_export_xlsx(request, pk):
 
 @login_required
 def case_export_ftm(request, pk):
-    case = access_case_by_id(request.user, pk, "export", purpose=_purpose(request))
+    case = _case_for_export(request.user, pk)
     entities, links = _case_entities_and_links(request.user, case, "export")
     rows = case_to_ftm(entities, links)
-    log_event("export", user=request.user, obj=case, detail={"format": "ftm", "entities": len(rows)})
+    log_event("export", user=request.user, obj=case, purpose=_purpose(request), detail={"format": "ftm", "entities": len(rows)})
     body = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="caso-{slugify(case.reference)}.ftm.json"'

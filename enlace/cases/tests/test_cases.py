@@ -156,6 +156,9 @@ def test_graph_and_map_pages(gtm):
     r = c.get(f"/casos/{case.pk}/mapa/")
     html = r.content.decode()
     assert r.status_code == 200 and html.count('class="route-leg"') == 1 and "Guatemala" in html
+    import re
+
+    assert re.search(r'<line class="route-leg" x1="\d+(\.\d+)?" y1="\d+(\.\d+)?"', html)  # never "12,5"
     assert "tile" not in html.lower() and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
 
 

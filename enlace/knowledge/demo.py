@@ -9,7 +9,7 @@ from enlace.sharing.policy import Distribution
 
 from .actions import (do_close_round, do_create_round, do_import_knowledge, do_save_report, do_submit_report,
                       do_validate_report, resolve_action)
-from .models import ReportingRound, SourceDocument
+from .models import ReportingRound
 
 # (country, action, status, distribution, validated?, narrative)
 REPORTS_2024 = [
@@ -51,10 +51,11 @@ def _file(rnd, rows, stdout):
 
 
 def load_demo(stdout) -> None:
-    if not SourceDocument.objects.filter(code="plan-2019").exists():
-        summary = do_import_knowledge()
-        stdout.write(f"Conocimiento: {sum(summary['plan'].values())} acciones, "
-                     f"{sum(summary['tim'].values())} + {sum(summary['tdp'].values())} recomendaciones importadas.\n")
+    # ``make run`` → ``load-demo`` → the import (idempotent: unchanged texts change nothing).
+    summary = do_import_knowledge()
+    stdout.write(f"Conocimiento: {sum(summary['plan'].values())} acciones del plan, "
+                 f"{sum(summary['tim'].values())} + {sum(summary['tdp'].values())} recomendaciones, "
+                 f"{summary['differences']} diferencias con la importación anterior.\n")
     st = User.objects.filter(username="st.crm").first()
     if st is None or ReportingRound.objects.filter(period="2024").exists():
         return

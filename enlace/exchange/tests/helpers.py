@@ -1,0 +1,26 @@
+"""Test helpers: authorised focal points (through the directory's real actions) and exchange actions."""
+
+from __future__ import annotations
+
+import uuid
+
+from enlace.directory.tests.helpers import authorised
+from enlace.exchange.actions import do_send_thread
+from enlace.testing import factories as f
+
+
+def focal(code: str, role: str = "focal_point", **kwargs):
+    """An official of ``code`` whose Cancillería authorised them in the directory (so they may exchange)."""
+    user = f.user(code, role, **kwargs)
+    proposer = user if user.has_perm("directory.add_contact") else f.user(code, "focal_point")
+    functions = kwargs.pop("functions", None) or ["information_exchange", "contact_24_7"]
+    authorised(proposer, institution=user.institution, user=user, functions=functions)
+    return user
+
+
+def send(sender, to=("PAN",), *, priority="urgent", kind="info_request", subject=None, body="Texto de prueba",
+         **extra):
+    data = {"kind": kind, "priority": priority, "subject": subject or f"Asunto {uuid.uuid4().hex[:10]}",
+            "body": body, "recipient_countries": list(to), **extra}
+    thread, _created = do_send_thread(sender, data)
+    return thread

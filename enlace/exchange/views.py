@@ -1,0 +1,546 @@
+"""Pages of the exchange. Views parse input, call actions and render; reads go through the policy."""
+
+from __future__ import annotations
+
+import statistics
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlace.audit.log import log_event
+from enlace.core.exports import xlsx_response
+from enlace.core.models import Country
+from enlace.core.pdf import pdf_response
+from enlace.core.uploads import read_decrypted
+from enlace.sharing.access import audit_listing
+
+from . import actions, choices, documents
+from .forms import (AttachmentForm, ForwardForm, MlaNewForm, MlaStatusForm, MlaVersionForm, ReplyForm, SearchForm,
+                    ThreadForm)
+from .models import (Attachment, ForwardRequest, Message, MlaDraft, MlaVersion, Receipt, ResponseMetric, Thread,
+                     access_attachment_by_id, access_mladraft_by_id, access_thread_by_id)
+
+
+def _need(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _errors_to_form(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for e in errs:
+                form.add_error(target, e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)
+
+
+def _gate(request):
+    """The exchange is for authorised focal points; others get a clear page, not a 500 or an empty inbox."""
+    if not actions.can_exchange(request.user):
+        return render(request, "core/error.html", {
+            "title": _("Intercambio seguro no disponible"),
+            "message": _("Solo los puntos focales autorizados por su Cancillería y vigentes pueden usar el intercambio "
+                         "seguro. Pida a su Cancillería que autorice o renueve su registro en el directorio.")},
+            status=403)
+    return None
+
+
+# --- inbox, search and export ---------------------------------------------------------------------------
+
+def filtered_threads(user, params, action="list"):
+    form = SearchForm(params or None)
+    q = ""
+    qs = Thread.objects.restrict(user, "search" if params.get("q") else action).select_related(
+        "owner_institution__country")
+    if form.is_valid():
+        d = form.cleaned_data
+        q = d.get("q") or ""
+        own = user.institution.country_id
+        if d.get("box") == "received":
+            qs = qs.exclude(owner_institution__country=own).exclude(status=Thread.Status.DRAFT)
+        elif d.get("box") == "sent":
+            qs = qs.filter(owner_institution=user.institution).exclude(status=Thread.Status.DRAFT)
+        elif d.get("box") == "drafts":
+            qs = qs.filter(owner_institution=user.institution, status=Thread.Status.DRAFT)
+        if d.get("status"):
+            qs = qs.filter(status=d["status"])
+        if d.get("kind"):
+            qs = qs.filter(kind=d["kind"])
+        for word in q.split():
+            visible_messages = Message.objects.restrict(user, "search").filter(body__icontains=word).values("thread")
+            qs = qs.filter(Q(subject__icontains=word) | Q(body__icontains=word) | Q(case_reference__icontains=word)
+                           | Q(pk__in=visible_messages))
+    return form, qs.order_by("-sent_at", "-created_at", "-pk"), q
+
+
+def inbox(request):
+    gate = _gate(request)
+    if gate:
+        return gate
+    form, qs, q = filtered_threads(request.user, request.GET)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    audit_listing(request.user, Thread, [t.pk for t in rows], kind="search" if q else "list", query=q)
+    ctx = {"form": form, "page": page, "rows": rows, "q": q, "count": page.paginator.count,
+           "querystring": request.GET.urlencode()}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "exchange/_inbox_rows.html", ctx)
+    return render(request, "exchange/inbox.html", ctx)
+
+
+def thread_row(request, pk):
+    """One inbox row, fetched by the page when the event stream says a thread changed."""
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = Thread.objects.restrict(request.user, "list").filter(pk=pk).select_related(
+        "owner_institution__country").first()
+    if thread is None:
+        raise Http404
+    audit_listing(request.user, Thread, [thread.pk], kind="list", purpose="tiempo real")
+    return render(request, "exchange/_row.html", {"t": thread, "fresh": True})
+
+
+def export_xlsx(request):
+    gate = _gate(request)
+    if gate:
+        return gate
+    _need(request.user, "exchange.export_thread")
+    _form, qs, q = filtered_threads(request.user, request.GET, action="export")
+    qs = Thread.objects.restrict(request.user, "export").filter(pk__in=qs.values("pk")).select_related(
+        "owner_institution__country").order_by("-sent_at", "-pk")
+    rows = []
+    for t in qs:
+        rows.append([t.pk, t.get_kind_display(), t.subject, t.owner_institution.country.name,
+                     ", ".join(c.code for c in t.recipient_countries.all()), t.get_priority_display(),
+                     t.get_status_display(), t.sent_at, t.due_at, t.source_grading + t.info_grading,
+                     ", ".join(t.handling_codes())])
+    log_event("export", user=request.user, object_type="exchange.thread", personal_data=True,
+              detail={"count": len(rows), "ids": [r[0] for r in rows][:500], "query": q})
+    header = [_("N.º"), _("Tipo"), _("Asunto"), _("Origen"), _("Destinatarios"), _("Prioridad"), _("Estado"),
+              _("Enviado"), _("Plazo"), _("Grado"), _("Códigos de manejo")]
+    return xlsx_response("intercambio.xlsx", [(_("Hilos"), header, rows)])
+
+
+# --- compose ------------------------------------------------------------------------------------------
+
+def _store_attachment(request, thread, upload, form, message=None) -> bool:
+    try:
+        actions.do_add_attachment(request.user, thread, upload, message=message)
+        return True
+    except ValidationError as exc:
+        for m in exc.messages:
+            form.add_error("attachment", m)
+        return False
+
+
+def compose(request, pk=None):
+    gate = _gate(request)
+    if gate:
+        return gate
+    draft = None
+    if pk is not None:
+        draft = access_thread_by_id(request.user, pk, "change", purpose="borrador")
+        if draft.status != Thread.Status.DRAFT:
+            return redirect("exchange:thread", pk=draft.pk)
+    if request.method == "POST":
+        form = ThreadForm(request.user, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.action_data()
+            upload = form.cleaned_data.get("attachment")
+            if "save_draft" in request.POST:
+                draft = actions.do_save_draft(request.user, data, thread=draft)
+                if upload:
+                    _store_attachment(request, draft, upload, form)
+                messages.success(request, _("Borrador guardado. Solo su institución lo ve."))
+                if form.errors:
+                    return render(request, "exchange/compose.html", {"form": form, "draft": draft})
+                return redirect("exchange:draft", pk=draft.pk)
+            try:
+                with transaction.atomic():
+                    thread, created = actions.do_send_thread(
+                        request.user, data, thread=draft, idempotency_key=form.cleaned_data.get("idempotency_key"))
+                    if created and upload:
+                        actions.do_add_attachment(request.user, thread, upload)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+                # Nothing typed is lost: keep it as a draft the author can fix and send later.
+                draft = actions.do_save_draft(request.user, data, thread=draft)
+                messages.warning(request, _("No se envió. Revise los errores; su texto quedó guardado como borrador."))
+                return render(request, "exchange/compose.html", {"form": form, "draft": draft}, status=400)
+            if created:
+                messages.success(request, _("Mensaje enviado. Los destinatarios lo ven en su bandeja de inmediato."))
+            else:
+                messages.info(request, _("Este envío ya se había recibido; no se duplicó."))
+            return redirect("exchange:thread", pk=thread.pk)
+        return render(request, "exchange/compose.html", {"form": form, "draft": draft}, status=400)
+    initial = ThreadForm.initial_from(draft) if draft else {"kind": request.GET.get("tipo") or "info_request"}
+    return render(request, "exchange/compose.html", {"form": ThreadForm(request.user, initial=initial),
+                                                     "draft": draft})
+
+
+@require_POST
+def discard(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, "delete", purpose="descartar borrador")
+    try:
+        actions.do_discard_draft(request.user, thread)
+        messages.success(request, _("Borrador descartado."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("exchange:inbox")
+
+
+# --- a thread -----------------------------------------------------------------------------------------
+
+def _thread_context(request, thread, reply_form=None, forward_form=None):
+    user = request.user
+    msgs = list(Message.objects.restrict(user, "view").filter(thread=thread).select_related(
+        "owner_institution__country", "created_by"))
+    atts = list(Attachment.objects.restrict(user, "view").filter(thread=thread))
+    receipts = list(Receipt.objects.restrict(user, "view").filter(thread=thread).select_related("country"))
+    forwards = list(ForwardRequest.objects.restrict(user, "view").filter(thread=thread).select_related(
+        "target_country", "requested_by__institution__country"))
+    originator = actions.is_originator(user, thread)
+    recipient = actions.is_recipient(user, thread)
+    own_receipt = next((r for r in receipts if r.country_id == user.institution.country_id), None)
+    details = [(label, (thread.details or {}).get(name)) for name, label, _w in choices.KIND_FIELDS.get(thread.kind, [])
+               if (thread.details or {}).get(name) not in (None, "")]
+    details = [(label, choices.label(choices.ALERT_TYPES, v) if isinstance(v, str) and v in dict(choices.ALERT_TYPES)
+                else v) for label, v in details]
+    return {
+        "t": thread, "messages_list": msgs, "attachments": atts, "receipts": receipts, "forwards": forwards,
+        "details": details, "originator": originator, "recipient": recipient, "own_receipt": own_receipt,
+        "can_reply": (originator or recipient) and thread.is_open,
+        "reply_form": reply_form or ReplyForm(), "forward_form": forward_form or ForwardForm(user),
+        "attachment_form": AttachmentForm(),
+        "recipients": list(thread.recipient_countries.all()),
+    }
+
+
+def thread_detail(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
+    actions.do_mark_delivered(request.user, thread)
+    thread.refresh_from_db()
+    if request.htmx and request.GET.get("part") == "messages":
+        return render(request, "exchange/_messages.html", _thread_context(request, thread))
+    return render(request, "exchange/thread.html", _thread_context(request, thread))
+
+
+@require_POST
+def acknowledge(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose="acuse de recibo")
+    try:
+        actions.do_acknowledge_thread(request.user, thread)
+        messages.success(request, _("Acuse de recibo registrado. El originador fue avisado."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("exchange:thread", pk=pk)
+
+
+@require_POST
+def reply(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose="responder")
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data.get("attachment")
+        try:
+            with transaction.atomic():
+                message, created = actions.do_reply_thread(
+                    request.user, thread, body=form.cleaned_data["body"], is_answer=form.cleaned_data["is_answer"],
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or "")
+                if created and upload:
+                    actions.do_add_attachment(request.user, thread, upload, message=message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("No tiene permiso para realizar esta acción."))
+            return redirect("exchange:thread", pk=pk)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+                exc = ValidationError({"attachment": exc.message_dict["file"]})
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Respuesta enviada.") if created else
+                             _("Este envío ya se había recibido; no se duplicó."))
+            return redirect("exchange:thread", pk=pk)
+    thread.refresh_from_db()
+    return render(request, "exchange/thread.html", _thread_context(request, thread, reply_form=form), status=400)
+
+
+@require_POST
+def close(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose="cerrar")
+    try:
+        actions.do_close_thread(request.user, thread)
+        messages.success(request, _("Hilo cerrado."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("exchange:thread", pk=pk)
+
+
+@require_POST
+def request_forward(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose="solicitar reenvío")
+    form = ForwardForm(request.user, request.POST)
+    if form.is_valid():
+        try:
+            actions.do_request_forward(request.user, thread, target_country=form.cleaned_data["target_country"],
+                                       reason=form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("exchange:thread", pk=pk)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Solicitud enviada al originador. No reenvíe nada hasta que la apruebe."))
+            return redirect("exchange:thread", pk=pk)
+    return render(request, "exchange/thread.html", _thread_context(request, thread, forward_form=form), status=400)
+
+
+@require_POST
+def decide_forward(request, pk, decision):
+    gate = _gate(request)
+    if gate:
+        return gate
+    fr = ForwardRequest.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if fr is None or decision not in ("aprobar", "denegar"):
+        raise Http404
+    try:
+        actions.do_decide_forward(request.user, fr, approve=decision == "aprobar")
+        messages.success(request, _("Reenvío aprobado: el país ya ve el hilo.") if decision == "aprobar"
+                         else _("Reenvío denegado."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("exchange:thread", pk=fr.thread_id)
+
+
+@require_POST
+def upload_attachment(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, purpose="adjuntar")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.do_add_attachment(request.user, thread, form.cleaned_data["file"])
+            messages.success(request, _("Archivo adjuntado y cifrado."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Elija un archivo."))
+    return redirect("exchange:draft" if thread.status == Thread.Status.DRAFT else "exchange:thread", pk=pk)
+
+
+def download_attachment(request, pk):
+    gate = _gate(request)
+    if gate:
+        return gate
+    att = access_attachment_by_id(request.user, pk, purpose=request.GET.get("purpose", "descarga"))
+    try:
+        data = read_decrypted(att.stored_path)
+    except ValidationError as exc:
+        return render(request, "core/error.html", {"title": _("Archivo no disponible"), "message": exc.messages[0]},
+                      status=410)
+    response = HttpResponse(data, content_type=att.mime)
+    safe = "".join(ch for ch in att.filename if ch.isalnum() or ch in "._- ") or "adjunto"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- responsiveness dashboard (ST) -----------------------------------------------------------------------
+
+def _hours(a, b):
+    return (b - a).total_seconds() / 3600 if a and b else None
+
+
+def responsiveness_rows(user):
+    metrics = ResponseMetric.objects.restrict(user, "list").select_related("country")
+    by_country: dict = {}
+    for m in metrics:
+        by_country.setdefault(m.country, []).append(m)
+    rows = []
+    for country in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER):
+        ms = by_country.get(country, [])
+        ack = [h for h in (_hours(m.sent_at, m.acknowledged_at) for m in ms) if h is not None]
+        ans = [h for h in (_hours(m.sent_at, m.answered_at) for m in ms) if h is not None]
+        rows.append({"country": country, "received": len(ms), "acknowledged": len(ack), "answered": len(ans),
+                     "overdue": sum(1 for m in ms if m.overdue),
+                     "median_ack": round(statistics.median(ack), 1) if ack else None,
+                     "median_answer": round(statistics.median(ans), 1) if ans else None})
+    return rows
+
+
+def dashboard(request):
+    _need(request.user, "exchange.view_responsiveness")
+    rows = responsiveness_rows(request.user)
+    chart = {"labels": [r["country"].code for r in rows],
+             "ack": [r["median_ack"] for r in rows], "answer": [r["median_answer"] for r in rows],
+             "ack_label": _("Mediana hasta el acuse (horas)"), "answer_label": _("Mediana hasta la respuesta (horas)")}
+    return render(request, "exchange/dashboard.html", {"rows": rows, "chart": chart})
+
+
+def dashboard_xlsx(request):
+    _need(request.user, "exchange.view_responsiveness")
+    rows = responsiveness_rows(request.user)
+    log_event("export", user=request.user, object_type="exchange.responsemetric", detail={"countries": len(rows)})
+    header = [_("País"), _("Recibidas"), _("Con acuse"), _("Respondidas"), _("Vencidas"),
+              _("Mediana hasta el acuse (horas)"), _("Mediana hasta la respuesta (horas)")]
+    data = [[r["country"].name, r["received"], r["acknowledged"], r["answered"], r["overdue"], r["median_ack"],
+             r["median_answer"]] for r in rows]
+    return xlsx_response("capacidad-de-respuesta.xlsx", [(_("Capacidad de respuesta"), header, data)])
+
+
+# --- joint MLA drafting -------------------------------------------------------------------------------------
+
+def _mla_gate(request):
+    _need(request.user, "exchange.view_mladraft")
+
+
+def mla_list(request):
+    _mla_gate(request)
+    q = request.GET.get("q", "").strip()
+    qs = MlaDraft.objects.restrict(request.user, "search" if q else "list").select_related(
+        "owner_institution__country", "requested_country")
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(formal_reference__icontains=q))
+    rows = list(qs[:200])
+    audit_listing(request.user, MlaDraft, [d.pk for d in rows], kind="search" if q else "list", query=q)
+    return render(request, "exchange/mla_list.html", {"rows": rows, "q": q, "form": MlaNewForm(request.user),
+                                                      "can_draft": actions.can_draft_mla(request.user)})
+
+
+@require_POST
+def mla_new(request):
+    _mla_gate(request)
+    form = MlaNewForm(request.user, request.POST)
+    if form.is_valid():
+        try:
+            draft = actions.do_create_mla_draft(request.user, title=form.cleaned_data["title"],
+                                                requested_country=form.cleaned_data["requested_country"])
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("exchange:mla_list")
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Borrador creado. Solo la fiscalía del país requerido y la suya lo ven."))
+            return redirect("exchange:mla_detail", pk=draft.pk)
+    rows = list(MlaDraft.objects.restrict(request.user, "list")[:200])
+    return render(request, "exchange/mla_list.html", {"rows": rows, "q": "", "form": form,
+                                                      "can_draft": actions.can_draft_mla(request.user)}, status=400)
+
+
+def _mla_context(request, draft, form=None):
+    versions = list(MlaVersion.objects.restrict(request.user, "view").filter(draft=draft).select_related(
+        "owner_institution__country", "created_by").order_by("number"))
+    latest = versions[-1] if versions else None
+    checklist = choices.mla_checklist(draft.requested_country.code)
+    if form is None:
+        initial = dict(latest.content) if latest else {}
+        initial["checklist"] = latest.checklist if latest else []
+        form = MlaVersionForm(checklist, initial=initial)
+    diff = None
+    a, b = request.GET.get("de"), request.GET.get("a")
+    if a and b and len(versions) > 1:
+        va = next((v for v in versions if str(v.number) == a), None)
+        vb = next((v for v in versions if str(v.number) == b), None)
+        if va and vb:
+            diff = actions.mla_diff_html(va, vb)
+    elif len(versions) > 1:
+        diff = actions.mla_diff_html(versions[-2], versions[-1])
+    checked = set(latest.checklist) if latest else set()
+    return {"d": draft, "versions": versions, "latest": latest, "form": form, "diff": diff,
+            "checklist": [(choices.checklist_label(i), i["code"] in checked) for i in checklist],
+            "fields": [(label, (latest.content if latest else {}).get(name, "")) for name, label in choices.MLA_FIELDS],
+            "legal_basis": choices.label(choices.LEGAL_BASES, latest.content.get("legal_basis_code")) if latest and
+            latest.content.get("legal_basis_code") else "",
+            "status_form": MlaStatusForm(initial={"formal_status": draft.formal_status,
+                                                  "formal_reference": draft.formal_reference}),
+            "is_requesting": draft.owner_institution_id == request.user.institution_id,
+            "can_edit": actions.can_draft_mla(request.user)
+            and draft.formal_status == MlaDraft.FormalStatus.DRAFTING}
+
+
+def mla_detail(request, pk):
+    _mla_gate(request)
+    draft = access_mladraft_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
+    if request.method == "POST":
+        checklist = choices.mla_checklist(draft.requested_country.code)
+        form = MlaVersionForm(checklist, request.POST)
+        if form.is_valid():
+            try:
+                actions.do_save_mla_version(request.user, draft, content=form.cleaned_data,
+                                            checklist=form.cleaned_data.get("checklist"),
+                                            note=form.cleaned_data.get("note"))
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                return redirect("exchange:mla_detail", pk=pk)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Nueva versión guardada."))
+                return redirect("exchange:mla_detail", pk=pk)
+        return render(request, "exchange/mla_detail.html", _mla_context(request, draft, form), status=400)
+    return render(request, "exchange/mla_detail.html", _mla_context(request, draft))
+
+
+@require_POST
+def mla_status(request, pk):
+    _mla_gate(request)
+    draft = access_mladraft_by_id(request.user, pk, purpose="estado formal")
+    form = MlaStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_mla_formal_status(request.user, draft, status=form.cleaned_data["formal_status"],
+                                             reference=form.cleaned_data["formal_reference"])
+            messages.success(request, _("Estado de la solicitud formal actualizado."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Estado desconocido."))
+    return redirect("exchange:mla_detail", pk=pk)
+
+
+def mla_export(request, pk, fmt):
+    _mla_gate(request)
+    draft = access_mladraft_by_id(request.user, pk, "export", purpose=request.GET.get("purpose", "exportar"))
+    latest = MlaVersion.objects.restrict(request.user, "view").filter(draft=draft).order_by("-number").first()
+    if latest is None or fmt not in ("docx", "pdf"):
+        raise Http404
+    if fmt == "docx":
+        data = documents.mla_docx(draft, latest)
+        response = HttpResponse(data, content_type=documents.DOCX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="asistencia-juridica-{draft.pk}-v{latest.number}.docx"'
+        return response
+    title, blocks = documents.mla_blocks(draft, latest)
+    return pdf_response(f"asistencia-juridica-{draft.pk}-v{latest.number}.pdf", title, blocks)

@@ -29,6 +29,7 @@ install-test: $(VENV)/.installed-test system-test-deps
 run: install
 	$(ENLACE) migrate --noinput
 	$(ENLACE) collectstatic --noinput -v 0
+	$(ENLACE) import-knowledge
 	$(ENLACE) load-demo
 	$(ENLACE) demo-accounts
 	$(ENLACE) serve --host $(HOST) --port $(PORT)

@@ -1,5 +1,6 @@
 """Session lifetime and the MFA gate in front of every non-public page."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -27,9 +28,17 @@ PUBLIC_PREFIXES = (
 MFA_PREFIXES = ("/cuenta/verificar/", "/cuenta/mfa/alta/")
 
 
+@functools.cache
+def _app_public_prefixes() -> tuple[str, ...]:
+    from django.apps import apps
+
+    return tuple(p for config in apps.get_app_configs() for p in getattr(config, "public_prefixes", ()))
+
+
 def is_public(path: str) -> bool:
+    """Public pages: the login flow, static assets, and what apps declare (``public_prefixes``)."""
     extra = tuple(getattr(settings, "ENLACE_PUBLIC_PREFIXES", ()))
-    return path.startswith(PUBLIC_PREFIXES + extra)
+    return path.startswith(PUBLIC_PREFIXES + extra + _app_public_prefixes())
 
 
 class SessionLifetimeMiddleware:

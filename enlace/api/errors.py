@@ -1,6 +1,7 @@
 """One error body for the whole API: ``{"error": {"status", "code", "message", "fields"}}``."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -24,8 +25,12 @@ def exception_handler(exc, context):
     if isinstance(exc, (Http404, exceptions.NotFound)):
         # Not found and not allowed look the same.
         return Response(_body(404, "not_found", _("No encontrado.")), status=404)
+    if isinstance(exc, DjangoValidationError):
+        # Actions raise Django's ValidationError; the API answers it with the same 400 body as DRF's.
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(_body(400, "invalid", _("Los datos enviados no son válidos."), detail), status=400)
     if isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -39,7 +44,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.AuthenticationFailed):
         message = str(exc.detail)
     elif isinstance(exc, exceptions.PermissionDenied):
-        message = _("No tiene permiso para realizar esta acción.")
+        detail = str(exc.detail)
+        message = detail if detail and detail != str(exceptions.PermissionDenied.default_detail) else _(
+            "No tiene permiso para realizar esta acción.")
     elif isinstance(exc, exceptions.Throttled):
         message = _("Demasiadas solicitudes. Espere %(s)s segundos.") % {"s": exc.wait or 1}
     elif isinstance(exc, exceptions.MethodNotAllowed):

@@ -13,6 +13,7 @@ class LegislationConfig(AppConfig):
     verbose_name = _("Legislación y cumplimiento de los Protocolos")
     default_auto_field = "django.db.models.BigAutoField"
     web_urls = "enlace.legislation.urls"
+    public_prefixes = ("/legislacion/publica/",)  # what countries marked public; no login
     web_prefix = "legislacion/"
     api_urls = "enlace.legislation.api_urls"
     nav_entries = [

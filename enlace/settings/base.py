@@ -54,8 +54,12 @@ INSTALLED_APPS = [
     "enlace.api",
     "enlace.notifications",
     # Capabilities register themselves here when they land (one line each).
+    "enlace.exchange",
+    "enlace.cases",
+    "enlace.knowledge",
     "enlace.directory",
     "enlace.legislation",
+    "enlace.matching",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,82 @@
+"""Hit/no-hit results. Each side of a hit is its own record, owned by that side's institution.
+
+A ``HitNotice`` tells its owner only that another country holds a matching record, how strong the
+match is, which of the owner's *own* fields agreed, and which institution to ask. The other
+side's record never crosses over: details travel only as a ``ReleasedRecord`` that the other side's
+owner creates when it approves a release request.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enlace.sharing.access import make_accessor
+from enlace.sharing.models import ProtectedModel
+
+
+class HitNotice(ProtectedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Por revisar")
+        SAME = "same", _("Es la misma persona")
+        NOT_SAME = "not_same", _("No es la misma persona")
+        UNSURE = "unsure", _("No se puede determinar")
+        WITHDRAWN = "withdrawn", _("Retirada")
+
+    class Release(models.TextChoices):
+        NONE = "", _("Sin solicitud")
+        REQUESTED = "requested", _("Solicitada por el otro país")
+        APPROVED = "approved", _("Datos compartidos")
+        DECLINED = "declined", _("Denegada")
+
+    own_person = models.ForeignKey("cases.Entity", on_delete=models.CASCADE, related_name="hit_notices",
+                                   verbose_name=_("registro propio"))
+    own_record_id = models.CharField(max_length=64)
+    other_record_id = models.CharField(max_length=64)
+    pair_key = models.CharField(max_length=140, db_index=True)
+    other_country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("país que tiene la coincidencia"))
+    other_institution = models.ForeignKey("core.Institution", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("institución a la que preguntar"))
+    probability = models.FloatField(_("probabilidad"))
+    explanation = models.JSONField(_("campos coincidentes"), default=dict)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    judged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("revisada por"))
+    judged_at = models.DateTimeField(_("revisada el"), null=True, blank=True)
+    judgement_note = models.CharField(_("nota"), max_length=500, blank=True)
+    release = models.CharField(_("solicitud de datos"), max_length=10, choices=Release.choices, blank=True, default="")
+    release_purpose = models.CharField(_("finalidad de la solicitud"), max_length=300, blank=True)
+
+    sharing_parent = "own_person"
+    personal_data = True  # it names the owner's own person
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["own_record_id", "other_record_id"], name="matching_one_notice_per_side")]
+        verbose_name = _("coincidencia")
+        verbose_name_plural = _("coincidencias")
+
+    def __str__(self) -> str:
+        return f"{self.other_country.code} · {self.probability:.0%}"
+
+
+class ReleasedRecord(ProtectedModel):
+    """What the owner chose to disclose after approving a release: a snapshot, shared with one country."""
+
+    notice = models.ForeignKey(HitNotice, on_delete=models.PROTECT, related_name="releases",
+                               verbose_name=_("coincidencia del propietario"))
+    recipient_country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    pair_key = models.CharField(max_length=140, db_index=True)
+    content = models.JSONField(_("datos compartidos"))
+    personal_data = True
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("datos compartidos tras una coincidencia")
+        verbose_name_plural = _("datos compartidos tras coincidencias")
+
+    def __str__(self) -> str:
+        return str(self.content.get("name", "—"))
+
+
+access_hitnotice_by_id = make_accessor(HitNotice)
+access_releasedrecord_by_id = make_accessor(ReleasedRecord)

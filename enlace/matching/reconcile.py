@@ -1,0 +1,57 @@
+"""Batch reconciliation: every matchable person against every other country's, through the engine."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from enlace.audit import context as audit_context
+from enlace.cases.matching_source import matchable_persons
+from enlace.cases.models import Entity, entity_pk_from_record_id
+
+from .actions import do_record_hit
+from .services import reset_index
+
+COLUMNS = ["record_id", "source_country", "given_names", "surname_1", "surname_2", "sex", "dob", "nationality",
+           "doc_type", "doc_number", "phone"]
+
+
+def reconcile_all() -> dict:
+    from .engine.batch import link_csv
+    from .engine.online import OnlineIndex
+
+    audit_context.set_channel("system")
+    records = {r["record_id"]: r for r in matchable_persons()}
+    new = pairs = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        with src.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows({k: r.get(k, "") for k in COLUMNS} for r in records.values())
+        if records:
+            link_csv(str(src), str(out))
+            with out.open(encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+        else:
+            rows = []
+    index = OnlineIndex(list(records.values())) if rows else None
+    for row in rows:
+        left, right = records.get(row["record_id_l"]), records.get(row["record_id_r"])
+        if not left or not right or left["source_country"] == right["source_country"]:
+            continue
+        pairs += 1
+        explanation = _explain(index, left, right["record_id"])
+        pl = Entity._default_manager.get(pk=entity_pk_from_record_id(left["record_id"]))
+        pr = Entity._default_manager.get(pk=entity_pk_from_record_id(right["record_id"]))
+        new += len(do_record_hit(pl, left, pr, right, float(row["match_probability"]), explanation))
+    reset_index()
+    return {"records": len(records), "pairs": pairs, "new_notices": new}
+
+
+def _explain(index, record: dict, other_id: str) -> dict:
+    for rid, _probability, explanation in index.match(record):
+        if rid == other_id:
+            return explanation
+    return {}

@@ -1,6 +1,7 @@
 """In a real browser: an import error names line and column; the graph and the map render."""
 
 import datetime
+import os
 
 import pytest
 
@@ -50,6 +51,8 @@ def test_graph_and_map_render(live_server, login_browser):
     page.wait_for_selector("#case-graph[data-rendered]")
     assert int(page.get_attribute("#case-graph", "data-rendered")) >= 5  # case, 2 persons, phone, passport
     assert page.locator("#case-graph canvas").count() >= 1
+    if os.environ.get("CASES_SCREENSHOTS"):
+        page.screenshot(path=f"{os.environ['CASES_SCREENSHOTS']}/graph.png", full_page=True)
     box = page.locator("#case-graph").bounding_box()
     assert box["height"] > 300
     page.goto(f"{live_server.url}/casos/{case.pk}/mapa/")
@@ -57,4 +60,6 @@ def test_graph_and_map_render(live_server, login_browser):
     assert page.locator("#route-map g.countries path").count() > 10
     svg = page.locator("#route-map").bounding_box()
     assert svg["width"] > 300 and svg["height"] > 100
+    if os.environ.get("CASES_SCREENSHOTS"):
+        page.screenshot(path=f"{os.environ['CASES_SCREENSHOTS']}/map.png", full_page=True)
     assert not errors, errors

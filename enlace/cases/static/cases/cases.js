@@ -26,7 +26,7 @@
                                     "font-size": 8, "color": "#4a5568", "text-rotation": "autorotate"}},
         {selector: "edge[kind = 'in_case']", style: {"line-style": "dotted", "target-arrow-shape": "none", "width": 1}}
       ],
-      layout: {name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 80, randomize: false}
+      layout: {name: "cose", animate: false, nodeRepulsion: function () { return 400000; }, idealEdgeLength: function () { return 110; }, padding: 40, randomize: false}
     });
     box.setAttribute("data-rendered", String(cy.nodes().length));
     window.enlaceCaseGraph = cy;

@@ -616,8 +616,6 @@ def do_add_attachment(user, thread: Thread, upload, *, message: Message | None =
     try:
         mime = validate_upload(upload, max_bytes=max_attachment_bytes())
     except ValidationError as exc:
-        log_event("bad_request", user=user, obj=thread, detail={"reason": exc.code or "invalid_upload",
-                                                               "filename": str(getattr(upload, "name", ""))[:200]})
         raise ValidationError({"file": exc.messages}) from None
     rel, digest, size = store_encrypted(upload)
     att = Attachment(thread=thread, message=message, filename=str(upload.name or "archivo")[-200:], mime=mime,

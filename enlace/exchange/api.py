@@ -454,15 +454,15 @@ class MlaDraftViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
             raise _api_errors(exc) from None
         return Response(MlaDraftSerializer(draft, context={"request": request}).data)
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["docx", "pdf"])],
+    @extend_schema(parameters=[OpenApiParameter("fmt", str, enum=["docx", "pdf"])],
                    responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         draft = access_mladraft_by_id(request.user, pk, "export", purpose=request.headers.get("X-Purpose", ""))
         latest = MlaVersion.objects.restrict(request.user, "view").filter(draft=draft).order_by("-number").first()
-        fmt = request.query_params.get("format", "docx")
+        fmt = request.query_params.get("fmt", "docx")
         if latest is None or fmt not in ("docx", "pdf"):
-            raise APIValidationError({"format": [_("Use format=docx o format=pdf.")]})
+            raise APIValidationError({"fmt": [_("Use fmt=docx o fmt=pdf.")]})
         if fmt == "docx":
             response = HttpResponse(documents.mla_docx(draft, latest), content_type=documents.DOCX_TYPE)
         else:

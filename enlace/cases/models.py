@@ -197,8 +197,10 @@ class Entity(ProtectedModel):
 
     def held_documents(self) -> list["Entity"]:
         """Documents this person holds (``holds_document`` links of the same case, oldest first)."""
-        links = self.links_out.filter(kind=Link.Kind.HOLDS_DOCUMENT, target__isnull=False).select_related("target")
-        return [link.target for link in links.order_by("pk")]
+        # ``.all()`` so that a prefetch (``matching_source`` prefetches links_out__target) is used: no query per person.
+        links = sorted((lk for lk in self.links_out.all() if lk.kind == Link.Kind.HOLDS_DOCUMENT and lk.target_id),
+                       key=lambda lk: lk.pk)
+        return [link.target for link in links]
 
     def to_match_record(self) -> dict:
         """The record in the matching engine's format. Phones and documents raw: the engine normalises."""

@@ -29,3 +29,4 @@ class CasesConfig(AppConfig):
         "analyst": [f"cases.{p}" for p in _READ],
     }
     demo_loaders = ["enlace.cases.demo.load_cases_demo"]
+    reference_loaders = ["enlace.cases.vocabulary.ensure_vocabulary"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +202,14 @@ class Entity(ProtectedModel):
         links = sorted((lk for lk in self.links_out.all() if lk.kind == Link.Kind.HOLDS_DOCUMENT and lk.target_id),
                        key=lambda lk: lk.pk)
         return [link.target for link in links]
+
+    def check_sharing_change(self, user, distribution: str) -> None:
+        # A child's record goes wider than its country only through do_widen_child_record (reviewed).
+        from enlace.sharing.policy import Distribution
+
+        if self.child_protection and distribution not in (Distribution.INSTITUTION, Distribution.COUNTRY):
+            raise ValidationError({"distribution": _(
+                "El registro de una persona menor de edad solo se amplía con una revisión justificada.")})
 
     def to_match_record(self) -> dict:
         """The record in the matching engine's format. Phones and documents raw: the engine normalises."""

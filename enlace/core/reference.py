@@ -3,7 +3,9 @@
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from enlace.accounts.roles import sync_roles
 
@@ -22,4 +24,8 @@ def load_reference() -> dict:
         Institution.objects.update_or_create(country=country, name=row["name"],
                                              defaults={"acronym": row["acronym"], "type": row["type"]})
     roles = sync_roles()
+    # Vocabularies that apps ship as reference data (``reference_loaders`` on their AppConfig).
+    for config in apps.get_app_configs():
+        for dotted in getattr(config, "reference_loaders", []):
+            import_string(dotted)()
     return {"countries": Country.objects.count(), "institutions": Institution.objects.count(), "roles": roles}

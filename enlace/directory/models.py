@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,15 @@ class Contact(ProtectedModel):
         return (self.status == self.Status.ACTIVE and self.valid_from is not None and self.valid_until is not None
                 and self.valid_from <= today <= self.valid_until)
 
+
+
+    def check_sharing_change(self, user, distribution: str) -> None:
+        # Only the Cancillería's authorisation (do_authorise_contact) opens an entry to the network.
+        from enlace.sharing.policy import Distribution
+
+        if distribution in (Distribution.NETWORK, Distribution.GROUP) and self.status != self.Status.ACTIVE:
+            raise ValidationError({"distribution": _(
+                "Solo un punto focal autorizado por su Cancillería se comparte con la red.")})
 
 class Authorisation(ProtectedModel):
     """One decision of a Cancillería (or of the expiry clock) about a contact: the history."""

@@ -9,3 +9,10 @@ AXES_ENABLED = True
 
 # A protected model used only by the sharing policy's generic tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "enlace.sharing.tests.testapp"]  # noqa: F405
+
+# A file, not shared-cache memory: the live server's threads then wait on SQLite's busy timeout
+# (WAL) exactly as production does, instead of failing at once with "database table is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_tempfile.gettempdir(), f"enlace-test-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -32,6 +32,7 @@ def do_change_sharing(user, record, *, distribution: str, sharing_group: Sharing
     _check_owner(user, record)
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Para hacer público un registro use el paso de publicación del portal.")})
+    record.check_sharing_change(user, distribution)
     before = sharing_snapshot(record)
     record.distribution = distribution
     record.sharing_group = sharing_group

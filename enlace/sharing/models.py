@@ -76,6 +76,11 @@ class ProtectedModel(models.Model):
             codes.append(self.handling_other)
         return codes
 
+    def check_sharing_change(self, user, distribution: str) -> None:
+        """Hook for domain rules on re-sharing (raise ``ValidationError``). ``do_change_sharing`` calls
+        it before anything changes; e.g. a focal point's entry only reaches the network once its
+        Cancillería authorised it, a child's record never goes wider than its country."""
+
     def clean_sharing(self) -> None:
         """Validate distribution rules; called by every action that creates or re-shares."""
         if self.distribution == Distribution.GROUP and not self.sharing_group_id:

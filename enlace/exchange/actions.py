@@ -270,16 +270,17 @@ def _group_for(user, thread, countries) -> SharingGroup:
 
 def recipients_to_notify(thread, countries) -> list[User]:
     """The addressed focal points; when none was chosen in a country, every authorised focal point of it."""
-    chosen = list(thread.recipient_users.filter(is_active=True))
+    chosen = list(thread.recipient_users.filter(is_active=True).select_related("institution"))
     chosen_countries = {u.institution.country_id for u in chosen if u.institution_id}
-    users = list(chosen)
-    for country in countries:
-        if country.pk in chosen_countries:
-            continue
-        for contact in authorised_contacts_for(thread.created_by, country=country).filter(user__isnull=False):
-            if contact.user.is_active and contact.user.has_perm("exchange.view_thread"):
-                users.append(contact.user)
-    return users
+    ids = {u.pk for u in chosen}
+    others = [c for c in countries if c.pk not in chosen_countries]
+    if others and thread.created_by is not None:
+        contacts = authorised_contacts_for(thread.created_by).filter(
+            user__isnull=False, owner_institution__country__in=[c.pk for c in others])
+        ids |= set(contacts.values_list("user_id", flat=True))
+    # One query for "active and allowed to read threads" instead of a permission lookup per official.
+    return list(User.objects.filter(pk__in=ids, is_active=True, groups__permissions__content_type__app_label="exchange",
+                                    groups__permissions__codename="view_thread").distinct())
 
 
 @transaction.atomic
@@ -347,9 +348,10 @@ def do_send_thread(user, data: dict | None = None, *, thread: Thread | None = No
     urgent = thread.priority == "urgent"
     title = (_("Enlace: %(kind)s URGENTE de %(country)s") if urgent else _("Enlace: %(kind)s de %(country)s")) % {
         "kind": kind_label, "country": user.institution.country.name}
+    # Publish first: on commit, the live event goes out before the e-mail copies are handed to the mailer.
+    publish_on_commit("thread", thread.pk, audience_country_ids(thread))
     do_notify(recipients_to_notify(thread, countries), kind="exchange.thread", title=title, link=thread_link(thread),
               actor=user)
-    publish_on_commit("thread", thread.pk, audience_country_ids(thread))
     return thread, True
 
 
@@ -496,10 +498,10 @@ def do_reply_thread(user, thread: Thread, *, body: str, is_answer: bool = False,
               detail={"action": "reply", "status_before": before, "status_after": thread.status})
     others = [thread.created_by] if not is_originator(user, thread) and thread.created_by else \
         recipients_to_notify(thread, thread.recipient_countries.all())
+    publish_on_commit("message", thread.pk, audience_country_ids(thread))
     do_notify([u for u in others if u.pk != user.pk], kind="exchange.reply",
               title=(_("Enlace: respuesta de %(country)s") if is_answer else _("Enlace: nuevo mensaje de %(country)s"))
               % {"country": user.institution.country.name}, link=thread_link(thread), actor=user)
-    publish_on_commit("message", thread.pk, audience_country_ids(thread))
     return message, True
 
 

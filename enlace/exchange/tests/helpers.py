@@ -9,12 +9,12 @@ from enlace.exchange.actions import do_send_thread
 from enlace.testing import factories as f
 
 
-def focal(code: str, role: str = "focal_point", **kwargs):
+def focal(code: str, role: str = "focal_point", *, functions=None, contact=None, chancery=None, **kwargs):
     """An official of ``code`` whose Cancillería authorised them in the directory (so they may exchange)."""
     user = f.user(code, role, **kwargs)
     proposer = user if user.has_perm("directory.add_contact") else f.user(code, "focal_point")
-    functions = kwargs.pop("functions", None) or ["information_exchange", "contact_24_7"]
-    authorised(proposer, institution=user.institution, user=user, functions=functions)
+    authorised(proposer, chancery, institution=user.institution, user=user,
+               functions=functions or ["information_exchange", "contact_24_7"], **(contact or {}))
     return user
 
 

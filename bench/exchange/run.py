@@ -174,6 +174,10 @@ def run_backend(backend: str, clients: int, messages: int) -> dict | None:
         from enlace.testing import pgcluster
 
         url, workers, stop = pgcluster.start(), 2, pgcluster.stop
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE enlace")
     try:
         out = subprocess.run([sys.executable, __file__, "--child", backend, "--url", url, "--clients", str(clients),
                               "--messages", str(messages), "--workers", str(workers)],

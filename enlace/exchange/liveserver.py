@@ -36,6 +36,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
+        _wait_for_other_sessions_to_close()
 
     def log(self) -> str:
         try:
@@ -48,6 +49,25 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def _wait_for_other_sessions_to_close(timeout: float = 10) -> None:
+    """PostgreSQL ends a dead client's backend asynchronously; wait so the test database can be dropped."""
+    try:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND pid <> pg_backend_pid()")
+                if cursor.fetchone()[0] == 0:
+                    return
+            time.sleep(0.1)
+    except Exception:  # noqa: BLE001 - outside Django (the benchmark's parent) there is nothing to wait for
+        return
 
 
 def start(database_url: str, *, settings: str = "enlace.settings.test", workers: int = 1, extra_env=None,

@@ -39,6 +39,13 @@ def _may_see(user, thread_id) -> bool:
     return Thread.objects.restrict(user, "list").filter(pk=thread_id).exists()
 
 
+def _release_db() -> None:
+    """Give back the request's database connection: a stream stays open for hours, its connection must not."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 def _policy_key(user):
     """What the sharing policy's read decision depends on for this model: the official's institution (hence
     country) and whether their role grants the read permission (``policy.permitted_q`` and
@@ -72,6 +79,9 @@ async def events(request):
         nonlocal user, key
         queue = broker().subscribe()
         checked_at = time.monotonic()
+        # Runs in the request's own thread (the ASGI handler keeps its thread-sensitive context while streaming),
+        # after the middleware saved the session: from here on the stream holds no connection.
+        await sync_to_async(_release_db)()
         try:
             yield "retry: 2000\n\n: conectado\n\n"
             while True:

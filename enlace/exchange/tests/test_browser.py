@@ -57,3 +57,8 @@ def test_panama_sees_the_costa_rican_request_arrive_without_reload(browser):
         assert inbox.evaluate("window.__sinRecargar") == "sí", "the inbox page was reloaded"
     finally:
         server.stop()
+        # Playwright's sync API runs an event loop, so Django opened this test's connection in its own context:
+        # close it here, or PostgreSQL cannot drop the test database at the end of the session.
+        from django.db import connections
+
+        connections.close_all()

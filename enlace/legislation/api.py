@@ -1,5 +1,7 @@
 """API of the legislation capability (/api/v1/legislacion/...). Every read goes through the policy."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -118,6 +120,7 @@ class AnswerViewSet(ProtectedReadOnlyViewSet):
     filterset_fields = ["submission", "status"]
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 def matrix_api(request):
     """The comparative matrix: validated answers the caller may read (``?protocol=TIM|TDP&round=<id>``)."""

@@ -221,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Distinct names for choice sets that share a field name across apps.
+    "ENUM_NAME_OVERRIDES": {
+        "ExchangeThreadKindEnum": "enlace.exchange.choices.KINDS",
+        "ExchangeThreadStatusEnum": "enlace.exchange.models.Thread.Status",
+    },
 }
 
 # Content-Security-Policy: only our own origin. No inline scripts.

@@ -108,6 +108,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {**os.environ, "SECRET_KEY": "x" * 64 + "Zq9!", "DATABASE_URL": "postgresql://enlace@127.0.0.1:5/enlace",
            "ALLOWED_HOSTS": "enlace.example.org", "ENLACE_VAR_DIR": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the test suite for Playwright, never in deployment
     r = subprocess.run([sys.executable, "-m", "enlace.cli", "check", "--deploy", "--fail-level", "WARNING",
                         "--settings=enlace.settings.production"], env=env, capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr

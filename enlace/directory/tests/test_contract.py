@@ -20,6 +20,11 @@ class TestContactContract(ProtectedModelContract):
 
     def make_record(self, owner, distribution, sharing_group=None):
         contact = propose(owner)
+        if distribution == Distribution.NETWORK:
+            # Only the Cancillería's authorisation opens an entry to the network.
+            from enlace.directory.actions import do_authorise_contact
+
+            return do_authorise_contact(chancery(owner.institution.country.code), contact)
         if distribution != contact.distribution:
             contact = do_change_sharing(owner, contact, distribution=distribution, sharing_group=sharing_group)
         return contact
@@ -43,6 +48,11 @@ class TestContactContract(ProtectedModelContract):
         if record.status == "proposed":
             return do_authorise_contact(chancery(owner.institution.country.code), record)
         return do_change_sharing(owner, record, distribution=Distribution.NETWORK)
+
+    def share_with_group(self, owner, record, countries):
+        # Authorisation first (only an active focal point is shared beyond its country), then narrow to a group.
+        record = self.share_with_network(owner, record)
+        return super().share_with_group(owner, record, countries)
 
     def unshare(self, owner, record):
         return do_revoke_contact(chancery(owner.institution.country.code), record, reason="Fin de funciones")
@@ -84,3 +94,18 @@ def test_authorisation_hidden_when_its_contact_is_revoked():
     do_revoke_contact(cancilleria, contact, reason="Cambio de cargo")
     assert api.get(f"/api/v1/directory/authorisations/?contact={contact.pk}").json()["count"] == 0
     assert f.token_client(owner).get(f"/api/v1/directory/authorisations/?contact={contact.pk}").json()["count"] == 2
+
+
+def test_a_proposal_cannot_be_opened_to_the_network_by_re_sharing(db):
+    """Re-sharing is not a way around the Cancillería: only authorisation reaches the network."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from enlace.testing import factories as f
+
+    owner = f.user("HND", "focal_point")
+    contact = propose(owner)
+    with pytest.raises(ValidationError):
+        do_change_sharing(owner, contact, distribution=Distribution.NETWORK)
+    contact.refresh_from_db()
+    assert contact.status == "proposed" and contact.distribution != Distribution.NETWORK

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from enlace.exchange.models import ForwardRequest, Receipt, ResponseMetric, Thread
 from enlace.exchange.tasks import run_exchange_tasks

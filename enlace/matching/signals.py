@@ -8,12 +8,14 @@ from enlace.cases.models import Case, Entity, Link
 
 def queue_check(pk: int) -> None:
     """Check ``pk`` after commit; queued once per transaction (a rollback drops the queue with it)."""
-    if any(getattr(entry[1], "matching_pk", None) == pk for entry in connection.run_on_commit):
+    if any(getattr(entry[1], "matching_pk", None) == pk and not getattr(entry[1], "done", False)
+           for entry in connection.run_on_commit):
         return
 
     def run():
         from .services import check_person
 
+        run.done = True
         check_person(pk)
 
     run.matching_pk = pk

@@ -54,10 +54,10 @@ INSTALLED_APPS = [
     "enlace.api",
     "enlace.notifications",
     # Capabilities register themselves here when they land (one line each).
-    "enlace.exchange",
     "enlace.cases",
     "enlace.knowledge",
     "enlace.directory",
+    "enlace.exchange",
     "enlace.legislation",
     "enlace.matching",
 ]
@@ -257,6 +257,9 @@ LOGGING = {
         "enlace": {"handlers": ["console"], "level": os.environ.get("ENLACE_LOG_LEVEL", "INFO")},
     },
 }
+
+# Exchange: default time to answer, in hours, by priority.
+ENLACE_EXCHANGE_DUE_HOURS = {"urgent": 8, "normal": 168}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CSRF_FAILURE_VIEW = "enlace.core.views.csrf_failure"

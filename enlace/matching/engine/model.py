@@ -1,0 +1,212 @@
+"""The trained linkage model: Splink settings plus the m/u probabilities, shipped as ``model.json``.
+
+The batch linker hands the Splink settings to Splink (DuckDB, or Spark); the online index reads the
+same m/u probabilities and scores pairs in Python exactly as Splink's ``predict`` does:
+
+    bayes_factor = prior/(1-prior) * Π m/u (null levels: 1),   probability = bf / (1 + bf)
+
+The prior (``probability_two_random_records_match``) is not a constant of the model: it is
+``expected_matches_per_record / (N - 1)`` where ``N`` is the number of records being linked (the
+size of the file, or of the online index), so the same model can be used on 10 000 or 10 million
+records.  Runtime never trains: ``bench/linkage/train.py`` writes the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+from dataclasses import dataclass
+
+from .comparisons import COMPARISONS, Comparison
+from .normalize import Features
+
+MODEL_PATH = os.path.join(os.path.dirname(__file__), "model.json")
+MODEL_FORMAT = "enlace-linkage-model/1"
+
+#: Default decision threshold on the match probability (batch and online).  Chosen on a synthetic
+#: validation set (seed different from training and from the benchmark) as the value that keeps
+#: precision at or above 0.99 with a margin; see bench/README-linkage.md.
+DEFAULT_THRESHOLD = 0.9
+
+
+class ModelError(RuntimeError):
+    pass
+
+
+def prob_to_bayes_factor(p: float) -> float:
+    return p / (1 - p)
+
+
+def threshold_to_match_weight(p: float) -> float:
+    return math.log2(prob_to_bayes_factor(p))
+
+
+@dataclass
+class Model:
+    """Trained parameters: Bayes factor per comparison level, and the expected matches per record."""
+
+    settings: dict                 # Splink settings with trained m/u (prior to be replaced per run)
+    bayes_factors: list[list[float]]  # [comparison][level], 1.0 for null levels
+    expected_matches_per_record: float
+    meta: dict
+    #: [comparison][level] -> (tf column, u of the exact-match level) for term-frequency levels
+    tf_levels: list[list[tuple[str, float] | None]]
+
+    @property
+    def tf_columns(self) -> tuple[str, ...]:
+        return tuple(sorted({t[0] for row in self.tf_levels for t in row if t}))
+
+    def prior(self, n_records: int) -> float:
+        """probability_two_random_records_match for a run over ``n_records`` records."""
+        if n_records < 2:
+            return 0.5
+        return min(self.expected_matches_per_record / (n_records - 1), 0.5)
+
+    def splink_settings(self, n_records: int, dialect: str = "duckdb") -> dict:
+        """Splink settings for a run over ``n_records`` records, for ``duckdb`` or ``spark``."""
+        if dialect not in ("duckdb", "spark"):
+            raise ValueError("dialect must be 'duckdb' or 'spark'")
+        s = copy.deepcopy(self.settings)
+        s["probability_two_random_records_match"] = self.prior(n_records)
+        s["sql_dialect"] = dialect
+        for br in s.get("blocking_rules_to_generate_predictions", []):
+            if isinstance(br, dict):
+                br["sql_dialect"] = dialect
+                if dialect == "spark":
+                    br["blocking_rule"] = to_spark_sql(br["blocking_rule"])
+        if dialect == "spark":
+            for comp in s["comparisons"]:
+                for lev in comp["comparison_levels"]:
+                    lev["sql_condition"] = to_spark_sql(lev["sql_condition"])
+        return s
+
+    # --- scoring in Python (online) ---------------------------------------------------------
+    def levels(self, l: Features, r: Features) -> list[int]:
+        return [c.level_of(l, r) for c in COMPARISONS]
+
+    def bayes_factor(self, levels: list[int], n_records: int, l: Features | None = None, r: Features | None = None,
+                     tf=None) -> float:
+        """Same arithmetic, in the same order, as Splink's predict SQL.
+
+        ``tf(column, value)`` gives the term frequency of a value (count / non-null count over the
+        records being linked) for the term-frequency levels; without it there is no adjustment."""
+        bf = prob_to_bayes_factor(self.prior(n_records))
+        for ci, li in enumerate(levels):
+            bf = bf * self.bayes_factors[ci][li]
+            t = self.tf_levels[ci][li]
+            if t is not None and tf is not None:
+                col, u_exact = t
+                tl, tr = tf(col, getattr(l, col)), tf(col, getattr(r, col))
+                a = tl if tl is not None else tr
+                b = tr if tr is not None else tl
+                if a is not None:
+                    bf = bf * ((u_exact / (a if a >= b else b)) ** 1.0)
+                else:
+                    bf = bf * 1.0
+            elif any(self.tf_levels[ci]):
+                bf = bf * 1.0
+        return min(max(bf, 1e-300), 1e300)
+
+    def probability(self, levels: list[int], n_records: int, l: Features | None = None, r: Features | None = None,
+                    tf=None) -> float:
+        bf = self.bayes_factor(levels, n_records, l, r, tf)
+        return bf / (1 + bf)
+
+    def explain(self, levels: list[int]) -> dict:
+        out: dict[str, str] = {}
+        for c, li in zip(COMPARISONS, levels):
+            if self.bayes_factors[COMPARISONS.index(c)][li] > 1.0:
+                out.update(c.levels[li].explain)
+        return out
+
+
+_IDENT = r'"(\w+)"'
+
+
+def to_spark_sql(sql: str) -> str:
+    """The DuckDB SQL of the comparisons and blocking rules, in Spark SQL.
+
+    Only the constructs :mod:`.comparisons` generates are translated: list functions, ``hamming``,
+    sorted characters, ``IS NOT DISTINCT FROM`` and double-quoted identifiers.  ``levenshtein``,
+    ``substr``, ``left``/``right``, ``abs`` and ``CAST`` exist in both."""
+    import re
+
+    out = re.sub(rf"list_has_all\({_IDENT}, {_IDENT}\)", r"(size(array_except(`\2`, `\1`)) = 0)", sql)
+    out = re.sub(rf"hamming\({_IDENT}, {_IDENT}\)",
+                 r"size(filter(sequence(1, length(`\1`)), i -> substr(`\1`, i, 1) <> substr(`\2`, i, 1)))", out)
+    out = re.sub(rf"list_sort\(string_split\({_IDENT}, ''\)\)", r"array_sort(split(`\1`, ''))", out)
+    out = out.replace("list_has_any(", "arrays_overlap(").replace("list_contains(", "array_contains(")
+    out = out.replace(" IS NOT DISTINCT FROM ", " <=> ")
+    out = re.sub(_IDENT, r"`\1`", out)
+    return out
+
+
+def _check_consistent(settings: dict, comparisons: tuple[Comparison, ...]) -> None:
+    got = settings.get("comparisons") or []
+    if len(got) != len(comparisons):
+        raise ModelError("model.json does not match the comparisons in code: retrain (bench/linkage/train.py)")
+    for saved, code in zip(got, comparisons):
+        levels = saved.get("comparison_levels") or []
+        if saved.get("output_column_name") != code.name or len(levels) != len(code.levels):
+            raise ModelError(f"comparison {code.name!r} changed since training: retrain (bench/linkage/train.py)")
+        for sl, cl in zip(levels, code.levels):
+            if (sl.get("sql_condition") != cl.sql or sl.get("label_for_charts") != cl.label
+                    or sl.get("tf_adjustment_column") != cl.tf):
+                raise ModelError(f"level {cl.label!r} of {code.name!r} changed since training: retrain")
+
+
+def model_from_dict(data: dict) -> Model:
+    if data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"not an Enlace linkage model (format {data.get('format')!r})")
+    settings = data["splink_settings"]
+    _check_consistent(settings, COMPARISONS)
+    bfs: list[list[float]] = []
+    tfs: list[list[tuple[str, float] | None]] = []
+    for comp in settings["comparisons"]:
+        row = []
+        trow: list[tuple[str, float] | None] = []
+        tfs.append(trow)
+        for lev in comp["comparison_levels"]:
+            col = lev.get("tf_adjustment_column")
+            if col and not lev.get("is_null_level"):
+                if lev.get("sql_condition") != f'"{col}_l" = "{col}_r"' or lev.get("tf_adjustment_weight", 1.0) != 1.0:
+                    raise ModelError("term-frequency adjustments are supported on exact-match levels only")
+                trow.append((col, lev["u_probability"]))
+            else:
+                trow.append(None)
+            if lev.get("is_null_level"):
+                row.append(1.0)
+                continue
+            m, u = lev.get("m_probability"), lev.get("u_probability")
+            if m is None or u is None or u <= 0 or m <= 0:
+                raise ModelError(f"untrained level {lev.get('label_for_charts')!r} in {comp['output_column_name']!r}")
+            row.append(m / u)
+        bfs.append(row)
+    return Model(settings=settings, bayes_factors=bfs,
+                 expected_matches_per_record=float(data["expected_matches_per_record"]), meta=data.get("meta", {}),
+                 tf_levels=tfs)
+
+
+_CACHE: dict[str, Model] = {}
+
+
+def load_model(path: str | None = None) -> Model:
+    path = os.path.abspath(path or MODEL_PATH)
+    if path not in _CACHE:
+        if not os.path.exists(path):
+            raise ModelError(f"no trained model at {path}: run bench/linkage/train.py")
+        with open(path, encoding="utf-8") as fh:
+            _CACHE[path] = model_from_dict(json.load(fh))
+    return _CACHE[path]
+
+
+def save_model(path: str, splink_settings: dict, expected_matches_per_record: float, meta: dict) -> None:
+    data = {"format": MODEL_FORMAT, "expected_matches_per_record": expected_matches_per_record, "meta": meta,
+            "splink_settings": splink_settings}
+    model_from_dict(data)  # refuse to write something we could not load
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1, sort_keys=False)
+        fh.write("\n")
+    _CACHE.pop(os.path.abspath(path), None)

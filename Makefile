@@ -12,6 +12,11 @@ ENLACE := $(PY) -m enlace.cli
 .PHONY: install install-test run test test-sqlite test-postgresql bench system-test-deps messages clean
 
 $(VENV)/.installed-run: pyproject.toml
+	@# followthemoney -> pyicu is built from source: it needs ICU headers, pkg-config and a C++ compiler.
+	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null 2>&1; then \
+	  echo "Installing Debian packages: libicu-dev pkg-config g++"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .

@@ -56,3 +56,22 @@ def score(records_csv: str, truth_csv: str, pairs_csv: str) -> dict:
     return {"true_pairs": len(truth), "predicted_pairs": len(pred), "tp": tp, "fp": fp, "fn": fn,
             "precision": round(p, 5), "recall": round(r, 5), "f1": round(f1, 5),
             "fp_same_family": fp_family}
+
+
+def score_curve(records_csv: str, truth_csv: str, pairs_csv: str, thresholds=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99)):
+    """Precision/recall/F1 at several thresholds from one output written at the lowest of them."""
+    truth = true_pairs(records_csv, truth_csv)
+    scored = []
+    with open(pairs_csv, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            a, b = row["record_id_l"], row["record_id_r"]
+            scored.append(((a, b) if a < b else (b, a), float(row["match_probability"])))
+    out = []
+    for t in thresholds:
+        pred = {k for k, p in scored if p >= t}
+        tp = len(pred & truth)
+        p = tp / len(pred) if pred else 1.0
+        r = tp / len(truth) if truth else 1.0
+        out.append({"threshold": t, "precision": round(p, 5), "recall": round(r, 5),
+                    "f1": round(2 * p * r / (p + r), 5) if p + r else 0.0})
+    return out

@@ -79,14 +79,32 @@ MAYAN_SURNAMES = "Ajú Cux Xol Tzul Coc Chub Caal Choc Pop Tiul Yat Ixcoy Quej T
 
 ENGLISH_MALE = """James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel
 Matthew Anthony Mark Steven Paul Andrew Joshua Kevin Brian George Edward Ronald Timothy Jason Jeffrey
-Ryan Jacob Gary Nicholas Eric Stephen Jonathan Larry Justin Scott Brandon Frank Benjamin Gregory""".split()
+Ryan Jacob Gary Nicholas Eric Stephen Jonathan Larry Justin Scott Brandon Frank Benjamin Gregory Samuel
+Raymond Patrick Alexander Jack Dennis Jerry Tyler Aaron Jose Adam Nathan Henry Douglas Zachary Peter Kyle
+Ethan Walter Noah Jeremy Christian Keith Roger Terry Gerald Harold Sean Austin Carl Arthur Lawrence Dylan
+Jesse Jordan Bryan Billy Joe Bruce Gabriel Logan Albert Willie Alan Juan Wayne Elijah Randy Roy Vincent
+Ralph Eugene Russell Bobby Mason Philip Louis Dwayne Shane Trevor Marcus Clifford Leroy Desmond Garfield""".split()
 ENGLISH_FEMALE = """Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Nancy Lisa Betty
 Margaret Sandra Ashley Kimberly Emily Donna Michelle Dorothy Carol Amanda Melissa Deborah Stephanie
-Rebecca Sharon Laura Cynthia Kathleen Amy Shirley Angela Helen Anna Brenda Pamela Nicole Emma""".split()
+Rebecca Sharon Laura Cynthia Kathleen Amy Shirley Angela Helen Anna Brenda Pamela Nicole Emma Samantha
+Katherine Christine Debra Rachel Catherine Carolyn Janet Ruth Maria Heather Diane Virginia Julie Joyce
+Victoria Olivia Kelly Christina Lauren Joan Evelyn Judith Megan Cheryl Andrea Hannah Martha Jacqueline
+Frances Gloria Ann Teresa Kathryn Sara Janice Jean Alice Madison Doris Abigail Julia Judy Grace Denise
+Amber Marilyn Beverly Danielle Theresa Sophia Marie Diana Brittany Natalie Isabella Charlotte Rose Alexis
+Kayla Latoya Shanice Keisha Tamika Monique Yvonne Marcia Claudette Sonia""".split()
 ENGLISH_SURNAMES = """Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore
 Jackson Martin Lee Thompson White Harris Clark Lewis Robinson Walker Young Allen King Wright Scott Hill
 Green Adams Baker Nelson Carter Mitchell Roberts Campbell Evans Edwards Collins Stewart Morris Murphy
-Cook Rogers Flowers Gentle Usher Arnold Tillett Bennett Gillett Neal Lord Staine Cadle Requena""".split()
+Cook Rogers Morgan Peterson Cooper Reed Bailey Bell Kelly Howard Ward Cox Richardson Wood Watson Brooks
+Bennett Gray James Hughes Price Sanders Myers Long Ross Foster Powell Jenkins Perry Russell Sullivan
+Fisher Henderson Coleman Simmons Patterson Jordan Reynolds Hamilton Graham Wallace West Cole Hayes Bryant
+Gibson Ellis Stevens Murray Ford Marshall Owens McDonald Harrison Kennedy Wells Alexander Tucker Porter
+Hunter Hicks Crawford Henry Boyd Mason Warren Dixon Burns Gordon Shaw Holmes Rice Robertson Hunt Black
+Daniels Palmer Mills Grant Knight Ferguson Stone Hawkins Dunn Perkins Hudson Spencer Gardner Stephens
+Payne Pierce Berry Matthews Arnold Wagner Willis Ray Watkins Olson Carroll Duncan Snyder Hart Cunningham
+Lane Andrews Ruiz Harper Fox Riley Armstrong Carpenter Weaver Greene Elliott Chavez Sims Peters Kelley
+Franklin Lawson Fields Flowers Gentle Usher Tillett Gillett Neal Lord Staine Cadle Requena Pitts Codd
+Belisle Lightburn Guy Leslie Augustine Garbutt Vernon Welch Straughan Young Hyde Card Bevans Meighan""".split()
 
 HAITIAN_MALE = """Jean Pierre Joseph Marc Jacques Louis Frantz Wilner Wilson Emmanuel Ricardo Roodly
 Stevenson Widmaer Woodley Fritznel Dieuseul Mackenson Peterson Jameson Kervens Wesley Guerby Jean-Claude

@@ -161,7 +161,7 @@ def _has(tokens, tok) -> bool:
 
 GIVEN = Comparison("given_names", "Given names (canonical, phonetic, compound, swapped fields)", (
     Level("null", _null("g1"), lambda l, r: l.g1 is None or r.g1 is None, null=True),
-    Level("exact", _sql_eq("g_norm"), lambda l, r: _eq(l.g_norm, r.g_norm), {"given_names": "exact"}, tf="g_norm"),
+    Level("exact", _sql_eq("g_norm"), lambda l, r: _eq(l.g_norm, r.g_norm), {"given_names": "exact"}),
     Level("same canonical names", _sql_eq("g_canon"), lambda l, r: _eq(l.g_canon, r.g_canon),
           {"given_names": "same name (variant or diminutive)"}),
     Level("phonetic", _sql_eq("g_ph"), lambda l, r: _eq(l.g_ph, r.g_ph), {"given_names": "sounds the same"}),
@@ -231,19 +231,30 @@ def _swap_py(l: Features, r: Features) -> bool:
     return a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]
 
 
-def _year_pm1_sql() -> str:
-    return ('substr("dob_s_l", 5, 4) = substr("dob_s_r", 5, 4) AND '
-            'abs(CAST(substr("dob_s_l", 1, 4) AS INTEGER) - CAST(substr("dob_s_r", 1, 4) AS INTEGER)) = 1')
+_Y_L, _Y_R = 'substr("dob_s_l", 1, 4)', 'substr("dob_s_r", 1, 4)'
+_MD_L, _MD_R = 'substr("dob_s_l", 5, 4)', 'substr("dob_s_r", 5, 4)'
+
+
+def _year_typo_sql() -> str:
+    return (f"{_MD_L} = {_MD_R} AND ({typo1_sql(_Y_L, _Y_R)} OR "
+            f"abs(CAST({_Y_L} AS INTEGER) - CAST({_Y_R} AS INTEGER)) = 1)")
+
+
+def _year_typo_py(l: Features, r: Features) -> bool:
+    a, b = l.dob_s, r.dob_s
+    return a[4:] == b[4:] and (typo1(a[:4], b[:4]) or abs(int(a[:4]) - int(b[:4])) == 1)
 
 
 DOB = Comparison("dob", "Date of birth (day/month swap, typos, distance)", (
     Level("null", _null("dob_s"), lambda l, r: l.dob_s is None or r.dob_s is None, null=True),
     Level("exact", _sql_eq("dob_s"), lambda l, r: l.dob_s == r.dob_s, {"dob": "exact"}),
     Level("day/month swapped", _swap_sql(), _swap_py, {"dob": "day/month swapped"}),
+    Level("same day and month, year one typo or +-1", _year_typo_sql(), _year_typo_py,
+          {"dob": "same day and month, year differs by one digit"}),
+    Level("same year, day or month one typo", f"{_Y_L} = {_Y_R} AND {typo1_sql(_MD_L, _MD_R)}",
+          lambda l, r: l.dob_s[:4] == r.dob_s[:4] and typo1(l.dob_s[4:], r.dob_s[4:]),
+          {"dob": "same year, day or month differs by one digit"}),
     Level("one typo", _sql_dl("dob_s"), lambda l, r: dl1(l.dob_s, r.dob_s), {"dob": "one digit differs"}),
-    Level("same day and month, year +-1", _year_pm1_sql(),
-          lambda l, r: l.dob_s[4:] == r.dob_s[4:] and abs(int(l.dob_s[:4]) - int(r.dob_s[:4])) == 1,
-          {"dob": "year differs by one"}),
     Level("within a week", 'abs("dob_ord_l" - "dob_ord_r") <= 7', lambda l, r: abs(l.dob_ord - r.dob_ord) <= 7,
           {"dob": "within a week"}),
     Level("within a year", 'abs("dob_ord_l" - "dob_ord_r") <= 366', lambda l, r: abs(l.dob_ord - r.dob_ord) <= 366),

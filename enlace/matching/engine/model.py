@@ -25,6 +25,12 @@ from .normalize import Features
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model.json")
 MODEL_FORMAT = "enlace-linkage-model/1"
 
+#: The prior never assumes fewer records than this: in a small or young database "each record
+#: has ``expected_matches_per_record`` matches among N" does not hold, and the prior of a tiny N
+#: would make a shared common name look conclusive.  Below this size the engine asks for the same
+#: evidence as at this size.
+PRIOR_MIN_RECORDS = 100_000
+
 #: Default decision threshold on the match probability (batch and online).  Chosen on a synthetic
 #: validation set (seed different from training and from the benchmark) as the value that keeps
 #: precision at or above 0.99 with a margin; see bench/README-linkage.md.
@@ -60,9 +66,8 @@ class Model:
 
     def prior(self, n_records: int) -> float:
         """probability_two_random_records_match for a run over ``n_records`` records."""
-        if n_records < 2:
-            return 0.5
-        return min(self.expected_matches_per_record / (n_records - 1), 0.5)
+        n = max(n_records, PRIOR_MIN_RECORDS)
+        return min(self.expected_matches_per_record / (n - 1), 0.5)
 
     def splink_settings(self, n_records: int, dialect: str = "duckdb") -> dict:
         """Splink settings for a run over ``n_records`` records, for ``duckdb`` or ``spark``."""
@@ -123,6 +128,7 @@ class Model:
 
 
 _IDENT = r'"(\w+)"'
+_ARG = r'("\w+"|substr\("\w+", \d+, \d+\))'
 
 
 def to_spark_sql(sql: str) -> str:
@@ -130,13 +136,13 @@ def to_spark_sql(sql: str) -> str:
 
     Only the constructs :mod:`.comparisons` generates are translated: list functions, ``hamming``,
     sorted characters, ``IS NOT DISTINCT FROM`` and double-quoted identifiers.  ``levenshtein``,
-    ``substr``, ``left``/``right``, ``abs`` and ``CAST`` exist in both."""
+    ``substr``, ``left``/``right``, ``length``, ``abs`` and ``CAST`` exist in both."""
     import re
 
-    out = re.sub(rf"list_has_all\({_IDENT}, {_IDENT}\)", r"(size(array_except(`\2`, `\1`)) = 0)", sql)
-    out = re.sub(rf"hamming\({_IDENT}, {_IDENT}\)",
-                 r"size(filter(sequence(1, length(`\1`)), i -> substr(`\1`, i, 1) <> substr(`\2`, i, 1)))", out)
-    out = re.sub(rf"list_sort\(string_split\({_IDENT}, ''\)\)", r"array_sort(split(`\1`, ''))", out)
+    out = re.sub(rf"list_has_all\({_ARG}, {_ARG}\)", r"(size(array_except(\2, \1)) = 0)", sql)
+    out = re.sub(rf"hamming\({_ARG}, {_ARG}\)",
+                 r"size(filter(sequence(1, length(\1)), i -> substr(\1, i, 1) <> substr(\2, i, 1)))", out)
+    out = re.sub(rf"list_sort\(string_split\({_ARG}, ''\)\)", r"array_sort(split(\1, ''))", out)
     out = out.replace("list_has_any(", "arrays_overlap(").replace("list_contains(", "array_contains(")
     out = out.replace(" IS NOT DISTINCT FROM ", " <=> ")
     out = re.sub(_IDENT, r"`\1`", out)

@@ -150,9 +150,11 @@ def test_dob_levels_day_month_swap_typos_and_distance():
     d = lambda a, b: level(DOB, {"dob": a}, {"dob": b})  # noqa: E731
     assert d("1985-04-11", "1985-04-11") == "exact"
     assert d("1985-04-11", "1985-11-04") == "day/month swapped"
-    assert d("1985-04-11", "1985-04-12") == "one typo"
-    assert d("1985-04-11", "1958-04-11") == "one typo"  # two digits exchanged
-    assert d("1989-04-11", "1990-04-11") == "same day and month, year +-1"
+    assert d("1985-04-11", "1985-04-12") == "same year, day or month one typo"
+    assert d("1985-04-11", "1985-04-21") == "same year, day or month one typo"
+    assert d("1985-04-11", "1958-04-11") == "same day and month, year one typo or +-1"  # digits exchanged
+    assert d("1989-04-11", "1990-04-11") == "same day and month, year one typo or +-1"
+    assert d("1985-04-11", "1981-04-15") == "one typo"  # digits exchanged between year and day
     assert d("1985-04-28", "1985-05-02") == "within a week"
     assert d("1985-04-11", "1989-07-30") == "within ten years"
     assert d("1960-04-11", "1988-09-30") == "more than ten years apart"

@@ -25,8 +25,7 @@ import tempfile
 import time
 
 from .model import DEFAULT_THRESHOLD, Model, load_model, threshold_to_match_weight
-from .normalize import FEATURES
-from .table import InputError, load_features, normalise_csv
+from .table import InputError, csv_to_columns, load_columns
 
 __all__ = ["DEFAULT_THRESHOLD", "InputError", "link_csv", "link_features", "main"]
 
@@ -67,19 +66,20 @@ def link_csv(input_path: str, output_path: str, threshold: float | None = None, 
     if not 0.0 < threshold < 1.0:
         raise ValueError("threshold must be strictly between 0 and 1")
     model = load_model(model_path)
-    features, extra = normalise_csv(input_path, workers=threads)
-    if not features:
-        raise InputError(f"{input_path}: no records (only a header)")
+    columns, n_read = csv_to_columns(input_path, workers=threads)
     t_norm = time.perf_counter()
-    n = len(features)
-    src = FEATURES.index("source_country")
-    stats = {"records": n, **extra,
-             "records_without_source_country": sum(1 for f in features if f[src] is None),
-             "threshold": threshold, "prior": model.prior(n)}
     con = _connect(threads)
     try:
-        load_features(con, features, "enlace_records")
-        del features
+        load_columns(con, columns, "enlace_records", where='WHERE "record_id" IS NOT NULL')
+        del columns
+        n, no_source = con.execute('SELECT count(*), count(*) - count("source_country") FROM enlace_records').fetchone()
+        if n == 0:
+            raise InputError(f"{input_path}: no records (only a header)")
+        dup = con.execute('SELECT "record_id" FROM enlace_records GROUP BY 1 HAVING count(*) > 1 LIMIT 1').fetchone()
+        if dup:
+            raise InputError(f"duplicate record_id {dup[0]!r}")
+        stats = {"records": n, "records_without_id": n_read - n, "records_without_source_country": no_source,
+                 "threshold": threshold, "prior": model.prior(n)}
         t_load = time.perf_counter()
         pred = link_features(con, "enlace_records", n, threshold, model)
         t_link = time.perf_counter()

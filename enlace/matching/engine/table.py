@@ -1,4 +1,5 @@
-"""Reading input CSV files and loading normalised records into DuckDB (shared by batch and training)."""
+"""Reading input CSV files, normalising them (in parallel for large files) and loading the normalised
+records into DuckDB.  Shared by the batch linker, the online index and training."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from typing import Iterable, Iterator
 
 from .normalize import FEATURES, INPUT_COLUMNS, INT_FEATURES, LIST_FEATURES, Features, normalise_record, normalise_row
 
-#: Below this many records normalisation runs in the calling process; above, in worker processes.
+#: Below this many records normalisation runs in the calling process; above, in forked workers.
 PARALLEL_MIN_RECORDS = 50_000
-CHUNK = 20_000
-
 LIST_SEP = "|"
 
 
@@ -21,10 +20,13 @@ class InputError(ValueError):
     """The input file cannot be linked (missing, empty, wrong header, duplicate ids)."""
 
 
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
 def read_csv_rows(path: str) -> Iterator[tuple]:
     """Rows of an input CSV as tuples of strings in :data:`INPUT_COLUMNS` order."""
-    for rec in _read(path, as_dict=False):
-        yield rec
+    return _read(path, as_dict=False)
 
 
 def read_csv_records(path: str) -> Iterator[dict]:
@@ -39,21 +41,28 @@ def _read(path: str, as_dict: bool):
     if os.path.getsize(path) == 0:
         raise InputError(f"{path}: empty file (expected a header with columns {','.join(INPUT_COLUMNS)})")
     csv.field_size_limit(sys.maxsize)
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path}: empty file") from None
-        header = [h.strip().lower() for h in header]
-        missing = [c for c in INPUT_COLUMNS if c not in header]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}; "
-                             f"expected {','.join(INPUT_COLUMNS)}")
-        idx = [(c, header.index(c)) for c in INPUT_COLUMNS]
-        pos = [i for _, i in idx]
-        width = len(header)
-        simple = pos == list(range(len(INPUT_COLUMNS)))
+    fh = open(path, newline="", encoding="utf-8-sig", errors="replace")
+    reader = csv.reader(fh)
+    try:
+        header = next(reader)
+    except StopIteration:
+        fh.close()
+        raise InputError(f"{path}: empty file") from None
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in INPUT_COLUMNS if c not in header]
+    if missing:
+        fh.close()
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(INPUT_COLUMNS)}")
+    return _rows(fh, reader, header, as_dict)
+
+
+def _rows(fh, reader, header, as_dict):
+    idx = [(c, header.index(c)) for c in INPUT_COLUMNS]
+    pos = [i for _, i in idx]
+    width = len(header)
+    simple = pos == list(range(len(INPUT_COLUMNS)))
+    ncol = len(INPUT_COLUMNS)
+    with fh:
         for row in reader:
             if not row:
                 continue
@@ -62,9 +71,28 @@ def _read(path: str, as_dict: bool):
             if as_dict:
                 yield {c: row[i] for c, i in idx}
             elif simple:
-                yield tuple(row[:len(INPUT_COLUMNS)])
+                yield tuple(row[:ncol])
             else:
                 yield tuple(row[i] for i in pos)
+
+
+# --------------------------------------------------------------------------------------------
+# Normalising
+# --------------------------------------------------------------------------------------------
+
+class _NoGC:
+    """Millions of small tuples: the cyclic garbage collector would rescan them over and over."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
+
+
+CHUNK = 25_000
 
 
 def _normalise_chunk(rows: list[tuple]) -> list[tuple]:
@@ -72,118 +100,145 @@ def _normalise_chunk(rows: list[tuple]) -> list[tuple]:
     return [tuple(normalise_row(r)) for r in rows]
 
 
-def normalise_rows(rows: list[tuple], workers: int | None = None) -> list[tuple]:
-    """Normalise rows (tuples in input order) into plain feature tuples, in parallel worker processes
-    (``fork``) for large inputs.  The result is identical to ``[tuple(normalise_row(r)) for r in rows]``."""
-    if workers is None:
-        workers = os.cpu_count() or 1
-    was_enabled = gc.isenabled()
-    gc.disable()  # millions of small tuples: the cyclic collector would rescan them over and over
-    try:
-        if workers < 2 or len(rows) < PARALLEL_MIN_RECORDS or sys.platform != "linux":
-            return _normalise_chunk(rows)
-        import multiprocessing as mp
+def _columns_chunk(rows: list[tuple]):
+    """A worker normalises its chunk and hands back columns (an Arrow table when pyarrow is there)."""
+    return to_columns(_normalise_chunk(rows))
 
-        chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+
+def _parallel(rows: list, fn, workers: int | None):
+    """``[fn(chunk) for chunk in chunks(rows)]`` in forked worker processes, or None when the input
+    is small (or the platform has no fork).  Chunks are sent to the workers (pickled), so the
+    children do not touch the parent's rows (copy-on-write of millions of tuples is slow)."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(rows) < PARALLEL_MIN_RECORDS or sys.platform != "linux":
+        return None
+    import multiprocessing as mp
+
+    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return list(pool.imap(fn, chunks))
+
+
+def normalise_rows(rows: list[tuple], workers: int | None = None) -> list[tuple]:
+    """Plain feature tuples of the rows, identical to ``[tuple(normalise_row(r)) for r in rows]``;
+    computed by forked worker processes for large inputs."""
+    with _NoGC():
+        parts = _parallel(rows, _normalise_chunk, workers)
+        if parts is None:
+            return _normalise_chunk(rows)
         out: list[tuple] = []
-        with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-            for part in pool.imap(_normalise_chunk, chunks):
-                out.extend(part)
+        for p in parts:
+            out.extend(p)
         return out
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def normalise_csv(path: str, workers: int | None = None) -> tuple[list[tuple], dict]:
-    """Read and normalise a CSV file; drops rows without a record id and refuses duplicate ids."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """Read and normalise a CSV file into feature tuples; drops rows without a record id and refuses
+    duplicate ids."""
+    with _NoGC():
         rows = list(read_csv_rows(path))
-    finally:
-        if was_enabled:
-            gc.enable()
     feats = normalise_rows(rows, workers)
     del rows
-    return _check_ids(feats)
-
-
-def _check_ids(feats: list) -> tuple[list, dict]:
     rid = FEATURES.index("record_id")
-    ids = [f[rid] for f in feats]
-    dropped = sum(1 for i in ids if not i)
+    dropped = sum(1 for f in feats if not f[rid])
     if dropped:
         feats = [f for f in feats if f[rid]]
-        ids = [i for i in ids if i]
-    if len(set(ids)) != len(ids):
-        seen: set = set()
-        for i in ids:
-            if i in seen:
-                raise InputError(f"duplicate record_id {i!r}")
-            seen.add(i)
+    _refuse_duplicates(f[rid] for f in feats)
     return feats, {"records_without_id": dropped}
+
+
+def _refuse_duplicates(ids: Iterable[str]) -> None:
+    seen: set = set()
+    for i in ids:
+        if i in seen:
+            raise InputError(f"duplicate record_id {i!r}")
+        seen.add(i)
 
 
 def normalise_all(records: Iterable[dict]) -> tuple[list[Features], dict]:
-    """Normalise records, dropping those without a record id; raises on duplicate ids."""
-    feats: list[Features] = []
-    seen: set[str] = set()
-    dropped = 0
-    for rec in records:
-        f = normalise_record(rec)
-        if not f.record_id:
-            dropped += 1
-            continue
-        if f.record_id in seen:
-            raise InputError(f"duplicate record_id {f.record_id!r}")
-        seen.add(f.record_id)
-        feats.append(f)
+    """Normalise mappings, dropping those without a record id; raises on duplicate ids."""
+    feats = [f for f in (normalise_record(r) for r in records)]
+    dropped = sum(1 for f in feats if not f.record_id)
+    feats = [f for f in feats if f.record_id]
+    _refuse_duplicates(f.record_id for f in feats)
     return feats, {"records_without_id": dropped}
 
 
-def _object_array(values):
-    import numpy as np
+# --------------------------------------------------------------------------------------------
+# Columns and DuckDB
+# --------------------------------------------------------------------------------------------
 
-    a = np.empty(len(values), dtype=object)
-    a[:] = values
-    return a
-
-
-def features_frame(features: list, extra: dict[str, list] | None = None):
-    """A pandas DataFrame (object columns) of the features; list features joined with ``|``."""
-    import pandas as pd
-
-    was_enabled = gc.isenabled()
-    gc.disable()
+def _has_arrow() -> bool:
     try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def to_columns(features: list, extra: dict[str, list] | None = None):
+    """Column-wise features: a pyarrow Table when pyarrow is installed (fast hand-off to DuckDB),
+    otherwise a pandas DataFrame of object columns.  List features are joined with ``|``."""
+    with _NoGC():
         columns = list(zip(*features)) if features else [()] * len(FEATURES)
-        data = {}
+        names = list(FEATURES) + list(extra or {})
+        cols = []
         for name, col in zip(FEATURES, columns):
             if name in LIST_FEATURES:
                 col = [LIST_SEP.join(v) if v else None for v in col]
-            data[name] = _object_array(col)
-        for name, col in (extra or {}).items():
-            data[name] = _object_array(col)
-        return pd.DataFrame(data, copy=False)
-    finally:
-        if was_enabled:
-            gc.enable()
+            cols.append(col)
+        cols += [list(v) for v in (extra or {}).values()]
+        if _has_arrow():
+            import pyarrow as pa
+
+            arrays = [pa.array(c, type=pa.int64() if n in INT_FEATURES else pa.string()) for n, c in zip(names, cols)]
+            return pa.Table.from_arrays(arrays, names=names)
+        import numpy as np
+        import pandas as pd
+
+        data = {}
+        for n, c in zip(names, cols):
+            a = np.empty(len(c), dtype=object)
+            a[:] = c
+            data[n] = a
+        return pd.DataFrame(data, dtype=object, copy=False)
 
 
-def load_features(con, features: list, table: str = "records", extra: dict[str, list] | None = None) -> None:
-    """Create DuckDB table ``table`` with one row per record and the proper column types."""
-    df = features_frame(features, extra)
-    con.register("__enlace_features_df", df)
+def csv_to_columns(path: str, workers: int | None = None) -> tuple[object, int]:
+    """Read and normalise a CSV file straight into columns (parallel for large files).
+    Returns (columns, number of rows read); rows without record id are still in the columns."""
+    with _NoGC():
+        rows = list(read_csv_rows(path))
+    n = len(rows)
+    parts = _parallel(rows, _columns_chunk, workers)
+    if parts is None:
+        return to_columns(normalise_rows(rows, 1)), n
+    del rows
+    if _has_arrow():
+        import pyarrow as pa
+
+        return pa.concat_tables(parts), n
+    import pandas as pd
+
+    return pd.concat(parts, ignore_index=True), n
+
+
+def load_columns(con, columns, table: str = "records", extra: Iterable[str] = (), where: str = "") -> None:
+    """Create DuckDB table ``table`` from :func:`to_columns` output, with the proper column types."""
+    con.register("__enlace_columns", columns)
     cols = []
     for name in FEATURES:
         if name in LIST_FEATURES:
             cols.append(f"string_split(\"{name}\", '{LIST_SEP}')::VARCHAR[] AS \"{name}\"")
         elif name in INT_FEATURES:
-            cols.append(f"CAST(\"{name}\" AS INTEGER) AS \"{name}\"")
+            cols.append(f'CAST("{name}" AS INTEGER) AS "{name}"')
         else:
-            cols.append(f"CAST(\"{name}\" AS VARCHAR) AS \"{name}\"")
-    for name in extra or {}:
-        cols.append(f'"{name}"')
-    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT {", ".join(cols)} FROM __enlace_features_df')
-    con.unregister("__enlace_features_df")
+            cols.append(f'CAST("{name}" AS VARCHAR) AS "{name}"')
+    cols += [f'"{name}"' for name in extra]
+    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT {", ".join(cols)} FROM __enlace_columns {where}')
+    con.unregister("__enlace_columns")
+
+
+def load_features(con, features: list, table: str = "records", extra: dict[str, list] | None = None) -> None:
+    """Create DuckDB table ``table`` with one row per normalised record."""
+    load_columns(con, to_columns(features, extra), table, extra=list(extra or {}))

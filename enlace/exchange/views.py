@@ -242,18 +242,24 @@ def thread_detail(request, pk):
     return render(request, "exchange/thread.html", _thread_context(request, thread))
 
 
-@require_POST
-def acknowledge(request, pk):
+def _thread_step(request, pk, *, purpose, action, success):
+    """A one-button step on a thread: gate, policy-checked read, the action, a message, back to the thread."""
     gate = _gate(request)
     if gate:
         return gate
-    thread = access_thread_by_id(request.user, pk, purpose="acuse de recibo")
+    thread = access_thread_by_id(request.user, pk, purpose=purpose)
     try:
-        actions.do_acknowledge_thread(request.user, thread)
-        messages.success(request, _("Acuse de recibo registrado. El originador fue avisado."))
+        action(request.user, thread)
+        messages.success(request, success)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("exchange:thread", pk=pk)
+
+
+@require_POST
+def acknowledge(request, pk):
+    return _thread_step(request, pk, purpose="acuse de recibo", action=actions.do_acknowledge_thread,
+                        success=_("Acuse de recibo registrado. El originador fue avisado."))
 
 
 @require_POST
@@ -289,16 +295,7 @@ def reply(request, pk):
 
 @require_POST
 def close(request, pk):
-    gate = _gate(request)
-    if gate:
-        return gate
-    thread = access_thread_by_id(request.user, pk, purpose="cerrar")
-    try:
-        actions.do_close_thread(request.user, thread)
-        messages.success(request, _("Hilo cerrado."))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return redirect("exchange:thread", pk=pk)
+    return _thread_step(request, pk, purpose="cerrar", action=actions.do_close_thread, success=_("Hilo cerrado."))
 
 
 @require_POST

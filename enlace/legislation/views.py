@@ -477,26 +477,27 @@ def submission_edit(request, pk):
         "public_consent": public_consent}, status=status)
 
 
-@require_POST
-def submission_submit(request, pk):
-    sub = access_submission_by_id(request.user, pk, "change")
+def _submission_step(request, pk, *, action, success, access="view"):
+    """A one-button step on a questionnaire: policy-checked read, the action, a message, back to it."""
+    sub = access_submission_by_id(request.user, pk, access)
     try:
-        actions.do_submit_submission(request.user, sub)
-        messages.success(request, _("Cuestionario enviado para validación."))
+        action(request.user, sub)
+        messages.success(request, success)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("legislation:submission", pk=sub.pk)
+
+
+@require_POST
+def submission_submit(request, pk):
+    return _submission_step(request, pk, action=actions.do_submit_submission, access="change",
+                            success=_("Cuestionario enviado para validación."))
 
 
 @require_POST
 def submission_validate(request, pk):
-    sub = access_submission_by_id(request.user, pk)
-    try:
-        actions.do_validate_submission(request.user, sub)
-        messages.success(request, _("Cuestionario validado: sus respuestas ya aparecen en la matriz de la red."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("legislation:submission", pk=sub.pk)
+    return _submission_step(request, pk, action=actions.do_validate_submission,
+                            success=_("Cuestionario validado: sus respuestas ya aparecen en la matriz de la red."))
 
 
 @require_POST
@@ -516,10 +517,5 @@ def submission_return(request, pk):
 
 @require_POST
 def submission_publish(request, pk):
-    sub = access_submission_by_id(request.user, pk)
-    try:
-        actions.do_publish_submission(request.user, sub)
-        messages.success(request, _("Cuestionario publicado en la versión pública de la matriz."))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("legislation:submission", pk=sub.pk)
+    return _submission_step(request, pk, action=actions.do_publish_submission,
+                            success=_("Cuestionario publicado en la versión pública de la matriz."))

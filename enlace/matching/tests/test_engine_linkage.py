@@ -297,3 +297,24 @@ def test_settings_translate_to_spark_sql():
         if sql != "ELSE":
             sqlglot.parse_one(sql, read="spark")
     assert to_spark_sql('list_has_all("a_l", "a_r")') == "(size(array_except(`a_r`, `a_l`)) = 0)"
+
+
+def test_online_index_from_duckdb_table_and_generator_is_deterministic(generated):
+    import duckdb
+
+    _, records, _ = generated
+    gen = _generator()
+    first = [r for r, _ in gen.generate(300, seed=3)]
+    assert first == [r for r, _ in gen.generate(300, seed=3)]
+    assert first != [r for r, _ in gen.generate(300, seed=4)]
+    assert {r["source_country"] for r, _ in gen.generate(5000, seed=3)} == {
+        "BLZ", "CAN", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "DOM", "USA"}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE people (" + ", ".join(f'"{c}" VARCHAR' for c in INPUT_COLUMNS) + ")")
+    con.executemany(f"INSERT INTO people VALUES ({', '.join('?' * len(INPUT_COLUMNS))})",
+                    [[r[c] or None for c in INPUT_COLUMNS] for r in records[:500]])
+    from_db = OnlineIndex.from_duckdb(con, "people")
+    from_dicts = OnlineIndex(records[:500])
+    assert len(from_db) == len(from_dicts) == 500
+    for rec in records[:500:10]:
+        assert from_db.match(rec) == from_dicts.match(rec)

@@ -140,8 +140,10 @@ def to_spark_sql(sql: str) -> str:
     import re
 
     out = re.sub(rf"list_has_all\({_ARG}, {_ARG}\)", r"(size(array_except(\2, \1)) = 0)", sql)
+    # Spark's size(NULL) is -1: keep hamming(NULL, x) NULL as in DuckDB
     out = re.sub(rf"hamming\({_ARG}, {_ARG}\)",
-                 r"size(filter(sequence(1, length(\1)), i -> substr(\1, i, 1) <> substr(\2, i, 1)))", out)
+                 r"IF(\1 IS NULL OR \2 IS NULL, NULL, "
+                 r"size(filter(sequence(1, length(\1)), i -> substr(\1, i, 1) <> substr(\2, i, 1))))", out)
     out = re.sub(rf"list_sort\(string_split\({_ARG}, ''\)\)", r"array_sort(split(\1, ''))", out)
     out = out.replace("list_has_any(", "arrays_overlap(").replace("list_contains(", "array_contains(")
     out = out.replace(" IS NOT DISTINCT FROM ", " <=> ")

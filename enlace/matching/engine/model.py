@@ -19,8 +19,8 @@ import math
 import os
 from dataclasses import dataclass
 
-from .comparisons import COMPARISONS, Comparison
-from .normalize import Features
+from .comparisons import COMPARISONS, Comparison, blocking_rule_sql
+from .normalize import BLOCKING_RULES, Features
 
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model.json")
 MODEL_FORMAT = "enlace-linkage-model/1"
@@ -75,6 +75,9 @@ class Model:
             raise ValueError("dialect must be 'duckdb' or 'spark'")
         s = copy.deepcopy(self.settings)
         s["probability_two_random_records_match"] = self.prior(n_records)
+        # blocking rules come from the code, as for the online index (they carry no trained parameter)
+        s["blocking_rules_to_generate_predictions"] = [
+            {"blocking_rule": blocking_rule_sql(a, b), "sql_dialect": dialect} for a, b in BLOCKING_RULES]
         s["sql_dialect"] = dialect
         for br in s.get("blocking_rules_to_generate_predictions", []):
             if isinstance(br, dict):

@@ -8,9 +8,10 @@ the operation fails: the platform fails closed.
 from __future__ import annotations
 
 import json
+import sys
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import context as audit_context
 from .models import AuditEvent, ChainHead
@@ -39,9 +40,62 @@ def _actor_fields(user) -> dict:
     }
 
 
+# Keys whose values are codes, states, dates of the workflow, ids or counts: never content. Every
+# other value in before/after/detail is replaced by REDACTED (the key stays, so the auditor knows
+# *what* changed without the audit trail becoming a second copy of the records).
+SAFE_KEYS = frozenset({
+    "status", "distribution", "sharing_group", "sharing_group_id", "handling_intelligence_only",
+    "handling_no_judicial_use", "handling_no_onward_sharing", "role", "role_reviewed", "allow_matching",
+    "kind", "verdict", "priority", "grading", "valid_from", "valid_until", "proposal_expires_on", "closed_at",
+    "confirmed_at", "format", "count", "countries", "published", "action", "access", "deleted", "submitted",
+    "changed", "ids", "fields", "schema", "type", "level", "version", "channel", "due_at", "deadline",
+    "verified", "searched", "do", "rows", "created", "updated", "model", "message_type", "scope",
+    "areas", "functions", "languages", "timezone", "tags", "recipients", "step", "result", "state", "number",
+    "round", "period", "protocol", "requirement", "mapping_columns", "attempts", "revoked", "expired",
+})
+REDACTED = "***"
+
+
+def redact(value, key: str = ""):
+    """What may be kept of a before/after/detail value: codes, ids, flags; never free text."""
+    if isinstance(value, dict):
+        return {k: redact(v, k) for k, v in value.items()}
+    if key in SAFE_KEYS or key.endswith("_id") or key.endswith("_ids"):
+        return value
+    if value is None or isinstance(value, bool):
+        return value
+    return REDACTED
+
+
+def _changed_keys(before, after) -> list[str]:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def _current_action() -> str:
+    """Name of the nearest ``do_*`` action on the call stack: the audit says which action wrote."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_name
+        if name.startswith("do_"):
+            return name
+        frame = frame.f_back
+    return ""
+
+
+def object_label(obj) -> str:
+    """"<model name> #<id>" in the source language: enough to follow the id, nothing of its content."""
+    with translation.override("es"):
+        return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
+
+
 def log_event(kind: str, *, user=None, obj=None, username: str = "", object_type: str = "",
               object_id: str = "", object_repr: str = "", personal_data: bool | None = None,
               purpose: str = "", before=None, after=None, detail: dict | None = None) -> AuditEvent:
+    if kind not in AuditEvent.Kind.values:
+        # An undeclared kind is a programming error: the auditor's filters would never find it.
+        raise ValueError(f"undeclared audit kind: {kind!r}")
     ctx = audit_context.current()
     fields = _actor_fields(user)
     if username and not fields["actor_username"]:
@@ -49,9 +103,20 @@ def log_event(kind: str, *, user=None, obj=None, username: str = "", object_type
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        from enlace.sharing.models import ProtectedModel  # local: sharing imports audit
+
+        if isinstance(obj, ProtectedModel) or not object_repr:
+            object_repr = object_label(obj)
         if personal_data is None:
             personal_data = bool(getattr(type(obj), "personal_data", False))
+    detail = dict(detail or {})
+    changed = _changed_keys(before, after)
+    if changed and "changed" not in detail:
+        detail["changed"] = changed
+    action_name = _current_action()
+    if action_name:
+        detail.setdefault("do", action_name)
+    before, after, detail = redact(before), redact(after), redact(detail)
     try:
         with transaction.atomic():
             head, _created = ChainHead.objects.select_for_update().get_or_create(id=1)

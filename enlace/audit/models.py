@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
         PASSWORD = "password", _("Contraseña")
         BAD_REQUEST = "bad_request", _("Solicitud rechazada")
         BREAK_GLASS = "break_glass", _("Acceso de emergencia (superusuario)")
+        IMPORT = "import", _("Importación")
+        SYSTEM_READ = "system_read", _("Lectura del sistema")
 
     class Channel(models.TextChoices):
         UI = "ui", _("Interfaz web")

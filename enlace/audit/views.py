@@ -10,7 +10,9 @@ from .filters import AuditEventFilter
 from .log import log_event, verify_chain
 from .models import AuditEvent
 
-EXPORT_COLUMNS = ["seq", "at", "kind", "actor_username", "country_code", "object_type", "object_id", "object_repr",
+# No object_repr: events written before redaction existed may hold record content, and the
+# auditor does not see the content of cases. Type and id are enough to follow a record.
+EXPORT_COLUMNS = ["seq", "at", "kind", "actor_username", "country_code", "object_type", "object_id",
                   "personal_data", "purpose", "address", "channel", "hash"]
 
 

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cross-border standing is asked once per request, never remembered across requests.
+    "enlace.sharing.policy.StandingCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "enlace.accounts.middleware.SessionLifetimeMiddleware",
     "enlace.accounts.middleware.RequireMFAMiddleware",

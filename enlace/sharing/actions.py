@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
@@ -20,9 +21,10 @@ def sharing_snapshot(record) -> dict:
 
 
 def _check_owner(user, record) -> None:
-    # Re-read through the policy so a stale object cannot smuggle a write past it.
+    # Re-read through the policy so a stale object cannot smuggle a write past it. Not allowed
+    # answers like not found (404), as everywhere else.
     if not type(record).objects.restrict(user, "share").filter(pk=record.pk).exists():
-        raise PermissionDenied(_("Solo la institución propietaria puede cambiar la distribución."))
+        raise Http404
 
 
 @transaction.atomic

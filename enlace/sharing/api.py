@@ -1,5 +1,6 @@
 """Generic DRF pieces that put every protected endpoint behind the sharing policy."""
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers, viewsets
 
 from .access import access_by_id, audit_listing
@@ -19,18 +20,38 @@ class SharingFieldsSerializer(serializers.Serializer):
 
 
 class ProtectedViewSetMixin:
-    """``get_queryset`` is ``restrict(user, action)``; ``get_object`` is the audited accessor."""
+    """``get_queryset`` is the viewset's *declared* queryset restricted by the policy for the
+    request's action; ``get_object`` is the audited accessor over the same queryset.
+
+    Declare ``queryset = Model.objects.select_related(...).prefetch_related(...).none()``: the
+    joins survive the policy, and the declared queryset itself can never be read around it.
+    Every DRF action must map to a sharing action (``ACTION_MAP`` or the viewset's
+    ``sharing_actions``): an action nobody mapped is refused, never treated as a read.
+    """
 
     def sharing_action(self) -> str:
-        return getattr(self, "sharing_actions", {}).get(self.action) or ACTION_MAP.get(self.action, "view")
+        action = getattr(self, "sharing_actions", {}).get(self.action) or ACTION_MAP.get(self.action)
+        if action is None:
+            raise ImproperlyConfigured(f"{type(self).__name__}.{self.action} has no sharing action")
+        return action
+
+    def declared_queryset(self):
+        """The declared joins and prefetches on a fresh, non-empty queryset of the model."""
+        declared = self.queryset
+        qs = declared.model._default_manager.all()
+        qs.query.select_related = declared.query.select_related
+        qs._prefetch_related_lookups = declared._prefetch_related_lookups
+        if declared.query.order_by:
+            qs = qs.order_by(*declared.query.order_by)
+        return qs
 
     def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, self.sharing_action())
+        return self.declared_queryset().restrict(self.request.user, self.sharing_action())
 
     def get_object(self):
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         return access_by_id(self.queryset.model, self.request.user, lookup, self.sharing_action(),
-                            purpose=self.request.headers.get("X-Purpose", ""), queryset=self.queryset.model.objects)
+                            purpose=self.request.headers.get("X-Purpose", ""), queryset=self.declared_queryset())
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)

@@ -29,11 +29,17 @@ class SharingGroup(models.Model):
         return self.name
 
 
+# The group–country table: the policy looks up "groups that include my country" here (indexed).
+SharingGroupCountry = SharingGroup.countries.through
+
+
 class ProtectedModel(models.Model):
     """Abstract base for every record whose owner decides who sees it.
 
     Subclasses may set ``sharing_parent`` (name of the FK to the protected parent whose audience
-    bounds theirs) and ``personal_data = True`` (never public; reads audited as personal data).
+    bounds theirs), ``personal_data = True`` (never public; reads audited as personal data),
+    ``cross_border_always = True`` (every read needs cross-border standing) and ``write_rules``
+    (``{action: policy.Rule(...)}``: who may write or decide, see ``sharing/policy.py``).
     """
 
     owner_institution = models.ForeignKey("core.Institution", on_delete=models.PROTECT, related_name="+",
@@ -54,6 +60,8 @@ class ProtectedModel(models.Model):
 
     sharing_parent: str | None = None
     personal_data: bool = False
+    cross_border_always: bool = False
+    write_rules: dict = {}
 
     objects = ProtectedQuerySet.as_manager()
 

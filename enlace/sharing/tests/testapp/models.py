@@ -2,13 +2,15 @@ from django.db import models
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_COUNTRY, SECRETARIAT, Rule
 
 
 class Dossier(ProtectedModel):
-    """Personal data: never public; list reads audited."""
+    """Personal data: never public; list reads audited. "validate" is a declared decision."""
 
     title = models.CharField(max_length=200)
     personal_data = True
+    write_rules = {"validate": Rule(who=(OWNER_COUNTRY, SECRETARIAT), permission="sharing_testapp.export_dossier")}
 
     class Meta:
         permissions = [("export_dossier", "Can export dossiers")]

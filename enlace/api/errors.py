@@ -1,8 +1,13 @@
-"""One error body for the whole API: ``{"error": {"status", "code", "message", "fields"}}``."""
+"""One error body for the whole API: ``{"error": {"status", "code", "message", "fields"}}``.
+
+``exception_handler`` answers what DRF views raise; ``django_error_response`` answers what
+Django's own handlers (400/403/404/500) see under ``/api/`` — a failure outside or around a DRF
+view, where the request may carry a token user that no template context can render.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -10,12 +15,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from enlace.audit.log import AuditUnavailable
 
+from .parsers import InvalidBody
+
 
 def _body(status_code, code, message, fields=None):
-    body = {"error": {"status": status_code, "code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return body
+    # ``fields`` is always present ({} when the error is not about particular fields), so clients
+    # can read it without checking for it.
+    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
 
 
 def exception_handler(exc, context):
@@ -51,8 +57,11 @@ def exception_handler(exc, context):
         message = _("Demasiadas solicitudes. Espere %(s)s segundos.") % {"s": exc.wait or 1}
     elif isinstance(exc, exceptions.MethodNotAllowed):
         message = _("Método no permitido.")
+    elif isinstance(exc, InvalidBody):
+        message = str(exc.detail)
     elif isinstance(exc, exceptions.ParseError):
-        message = _("El cuerpo de la solicitud no es JSON válido.")
+        # DRF's multipart/form parsers explain in English only; say what happened in ours.
+        message = _("No se pudo leer el cuerpo de la solicitud: JSON o formulario mal formado.")
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         message = _("Tipo de contenido no admitido.")
     else:
@@ -63,3 +72,19 @@ def exception_handler(exc, context):
 
 def not_found_response():
     return Response(_body(404, "not_found", _("No encontrado.")), status=status.HTTP_404_NOT_FOUND)
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def django_error_response(request, status_code: int) -> JsonResponse:
+    """The uniform body for errors Django's handlers answer on API paths (never a template:
+    a token-authenticated request has no verified-session user for the page context)."""
+    code, message = {
+        400: ("bad_request", _("Solicitud no válida. Revise los datos enviados.")),
+        403: ("permission_denied", _("No tiene permiso para realizar esta acción.")),
+        404: ("not_found", _("No encontrado.")),
+    }.get(status_code, ("server_error", _(
+        "Ocurrió un error inesperado. No se perdió lo que ya estaba guardado. Inténtelo de nuevo.")))
+    return JsonResponse(_body(status_code, code, message), status=status_code)

@@ -7,9 +7,10 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from enlace.api.parsers import JSONParser  # one object, bounded depth (issue 16)
 from enlace.audit.log import log_event
 from enlace.sharing.access import access_by_id
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer

@@ -36,6 +36,11 @@ def set_language(request):
 
 
 def _error(request, status, title, message):
+    from enlace.api.errors import django_error_response, is_api_request
+
+    if is_api_request(request):
+        # API clients get the uniform JSON body, whatever authenticated them (issue 16).
+        return django_error_response(request, status)
     return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 

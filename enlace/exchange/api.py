@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from enlace.api.parsers import JSONParser  # one object, bounded depth (issue 16)
 from enlace.core.pdf import pdf_bytes
 from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import audit_listing
@@ -341,8 +342,10 @@ class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
         return Response(AttachmentSerializer(att).data, status=201)
 
 
-class ForwardRequestViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
-    queryset = ForwardRequest.objects.none()
+class ForwardRequestViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Forward requests the caller may see (``list`` is routed because the mixin declares it)."""
+
+    queryset = ForwardRequest.objects.select_related("target_country", "requested_by")
     serializer_class = ForwardRequestSerializer
     sharing_actions = {"approve": "view", "refuse": "view"}
 
@@ -369,7 +372,9 @@ class ForwardRequestViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
         return self._decide(request, False)
 
 
-class AttachmentViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
+class AttachmentViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Attachments the caller may see (``list`` is routed because the mixin declares it)."""
+
     queryset = Attachment.objects.none()
     serializer_class = AttachmentSerializer
     sharing_actions = {"download": "view"}

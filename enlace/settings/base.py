@@ -203,7 +203,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "enlace.api.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Bounded: ?limit= above the maximum is clamped, a non-number is a 400 (issue 16).
+    "DEFAULT_PAGINATION_CLASS": "enlace.api.pagination.BoundedLimitOffsetPagination",
+    # JSON bodies must be one object of bounded depth (a list or [[[…]]] is a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "enlace.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

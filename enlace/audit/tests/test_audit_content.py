@@ -47,3 +47,17 @@ def test_changed_fields_are_listed_without_their_values():
                       after={"title": "B", "status": "sent"})
     assert event.detail["changed"] == ["status", "title"]
     assert event.before == {"title": REDACTED, "status": "draft"} and event.after["status"] == "sent"
+
+
+def test_the_audit_page_shows_utc_as_its_column_says(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "America/Guatemala"
+    event = log_event("write", object_type="x")
+    auditor = f.user("CRM", "auditor")
+    html = f.verified_client(auditor).get("/auditoria/").content.decode()
+    utc = event.at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    local = timezone.localtime(event.at, timezone.get_fixed_timezone(-360)).strftime("%Y-%m-%d %H:%M")
+    assert "Fecha (UTC)" in html and utc in html and local not in html

@@ -9,7 +9,7 @@ Every endpoint of Enlace takes an object (bulk endpoints would declare their own
 """
 
 import codecs
-import json
+from rest_framework.utils import json  # strict_constant: NaN/Infinity are refused
 
 from django.conf import settings
 from django.utils.translation import gettext as _

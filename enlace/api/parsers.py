@@ -9,12 +9,13 @@ Every endpoint of Enlace takes an object (bulk endpoints would declare their own
 """
 
 import codecs
-from rest_framework.utils import json  # strict_constant: NaN/Infinity are refused
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.utils import json  # DRF's wrapper: strict_constant refuses NaN/Infinity
+
 
 class InvalidBody(ParseError):
     """A body Enlace refuses; its (translated) detail is the message the client gets."""

@@ -83,6 +83,9 @@ def mfa_verify(request):
                 allowed, _info = device.verify_is_allowed()
                 if allowed and device.verify_token(code):
                     otp_login(request, device)
+                    # A new session id once fully authenticated: an id planted or seen before the second
+                    # factor must not become a verified session (session fixation).
+                    request.session.cycle_key()
                     log_event("mfa_ok", user=request.user, detail={"device": device.pk})
                     return redirect(_next_url(request))
             form.add_error("code", _("Demasiados intentos. Espere unos segundos antes de volver a intentarlo.")
@@ -120,6 +123,7 @@ def mfa_enroll(request):
             actions.do_confirm_totp_device(user, device)
             if not user.is_verified():
                 otp_login(request, device)
+                request.session.cycle_key()  # verified now: new session id (see mfa_verify)
             messages.success(request, _("Su aplicación de autenticación quedó registrada."))
             return redirect("accounts:security")
         if form.is_valid():

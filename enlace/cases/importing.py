@@ -130,23 +130,19 @@ def _csv_reader(text: str):
 
 
 def iter_table(data: bytes, file_format: str):
-    """Yield ``(line_number, cells)``; line 1 is the header."""
-    if file_format == "xlsx":
-        from openpyxl import load_workbook
+    """Yield ``(line_number, cells)``; line 1 is the header. Reading stops with a clear
+    ``ValidationError`` as soon as the file is past the row limit or unpacks too large
+    (``core.uploads``): the limits apply while reading, never after counting everything."""
+    from enlace.core.uploads import capped_rows, xlsx_rows
 
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise ValidationError(_("El archivo XLSX está dañado o no es una hoja de cálculo válida.")) from None
-        ws = wb.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    if file_format == "xlsx":
+        for number, row in enumerate(xlsx_rows(data, max_rows=MAX_ROWS), start=1):
             yield number, ["" if v is None else v for v in row]
-        wb.close()
         return
     reader = _csv_reader(decode_text(data))
     try:
         last = 0
-        for cells in reader:
+        for cells in capped_rows(reader, MAX_ROWS):
             yield last + 1, cells
             last = reader.line_num
     except csv.Error as exc:
@@ -165,10 +161,16 @@ def inspect_upload(upload) -> Parsed:
     upload.seek(0)
     fmt = detect_format(upload.name, data)
     if fmt == "ftm":
-        records = list(iter_ftm(data))
-        if not records:
+        from enlace.core.uploads import too_many_rows
+
+        total = 0
+        for _record in iter_ftm(data):
+            total += 1
+            if total > MAX_ROWS:
+                raise too_many_rows(MAX_ROWS)
+        if not total:
             raise ValidationError(_("El archivo no contiene entidades FtM. No se importó nada."))
-        return Parsed("ftm", [], len(records))
+        return Parsed("ftm", [], total)
     if fmt == "csv":
         from enlace.core.uploads import sniff
 
@@ -184,13 +186,14 @@ def inspect_upload(upload) -> Parsed:
             continue
         if any(str(c).strip() for c in cells):
             total += 1
+            if total > MAX_ROWS:  # stop at the first row too many: the rest is never read
+                from enlace.core.uploads import too_many_rows
+
+                raise too_many_rows(MAX_ROWS)
     if header is None:
         raise ValidationError(_("El archivo está vacío. No se importó nada."))
     if total == 0:
         raise ValidationError(_("El archivo solo tiene la fila de encabezados: no hay filas de datos."))
-    if total > MAX_ROWS:
-        raise ValidationError(_("El archivo tiene %(n)s filas; el máximo por importación es %(max)s. Divídalo.")
-                              % {"n": total, "max": MAX_ROWS})
     names = [h for h in header if h]
     if len(set(names)) != len(names):
         raise ValidationError(_("Hay columnas con el mismo nombre en el encabezado: renómbrelas."))
@@ -365,6 +368,11 @@ def iter_ftm(data: bytes):
         except json.JSONDecodeError as exc:
             raise ValidationError(_("JSON mal formado en la línea %(line)s: %(why)s")
                                   % {"line": exc.lineno, "why": exc.msg}) from None
+        except (RecursionError, ValueError):  # nested beyond the parser's depth, or a 5000-digit number
+            raise ValidationError(_("JSON mal formado: demasiados niveles de anidamiento o un número "
+                                    "demasiado largo.")) from None
+        if not isinstance(items, list):
+            raise ValidationError(_("El archivo no contiene entidades FtM. No se importó nada."))
         for pos, item in enumerate(items, start=1):
             yield pos, item
         return
@@ -375,6 +383,9 @@ def iter_ftm(data: bytes):
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, ValueError(_("JSON mal formado: %(why)s") % {"why": exc.msg})
+        except (RecursionError, ValueError):
+            yield number, ValueError(_("JSON mal formado: demasiados niveles de anidamiento o un número "
+                                       "demasiado largo."))
 
 
 LINK_SCHEMATA = {"Associate": ("person", "associate", Link.Kind.ASSOCIATE),

@@ -7,9 +7,12 @@ from django.utils.translation import gettext as _
 from enlace.audit import context as audit_context
 from enlace.audit.log import log_event
 
+from .asgi import BODY_TOO_LARGE
+
 
 class RequestSizeLimitMiddleware:
-    """Refuses oversized bodies from their declared length, before a byte of them is read."""
+    """Refuses oversized bodies: from their declared length before a byte of them is read, and from
+    the bytes actually received when the ASGI handler had to stop reading (chunked bodies)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,17 +22,27 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.ENLACE_MAX_REQUEST_BYTES:
-            # This runs before LocaleMiddleware: answer in the request's language, not the thread's.
-            translation.activate(translation.get_language_from_request(request))
-            token = audit_context.set_context(audit_context.from_request(request))
-            try:
-                log_event("bad_request", detail={"reason": "too_large", "bytes": length, "path": request.path[:200]})
-            finally:
-                audit_context.reset(token)
-            limit_mb = settings.ENLACE_MAX_REQUEST_BYTES // (1024 * 1024)
-            message = _("El envío es demasiado grande (máximo %(mb)s MB). No se guardó nada; reduzca el tamaño e inténtelo de nuevo.") % {"mb": limit_mb}
-            if request.path.startswith("/api/"):
-                return JsonResponse({"error": {"status": 413, "code": "request_too_large", "message": message}}, status=413)
-            return render(request, "core/error.html", {"title": _("Envío demasiado grande"), "message": message}, status=413)
+        received = getattr(request, "scope", {}).get(BODY_TOO_LARGE)
+        if length > settings.ENLACE_MAX_REQUEST_BYTES or received:
+            response = self._refuse(request, max(length, received or 0), chunked=bool(received))
+            if received:
+                # The client may still be sending the rest: do not keep this connection for another request.
+                response["Connection"] = "close"
+            return response
         return self.get_response(request)
+
+    def _refuse(self, request, length, *, chunked):
+        # This runs before LocaleMiddleware: answer in the request's language, not the thread's.
+        translation.activate(translation.get_language_from_request(request))
+        token = audit_context.set_context(audit_context.from_request(request))
+        try:
+            log_event("bad_request", detail={"reason": "too_large", "bytes": length, "chunked": chunked,
+                                             "path": request.path[:200]})
+        finally:
+            audit_context.reset(token)
+        limit_mb = settings.ENLACE_MAX_REQUEST_BYTES // (1024 * 1024)
+        message = _("El envío es demasiado grande (máximo %(mb)s MB). No se guardó nada; reduzca el tamaño e inténtelo de nuevo.") % {"mb": limit_mb}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"status": 413, "code": "request_too_large", "message": message,
+                                           "fields": {}}}, status=413)
+        return render(request, "core/error.html", {"title": _("Envío demasiado grande"), "message": message}, status=413)

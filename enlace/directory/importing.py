@@ -44,7 +44,11 @@ class ImportFailed(Exception):
         self.errors = errors  # list of (line, column, message)
 
 
-def _rows(upload, mime: str):
+def _rows(upload, mime: str) -> list[list]:
+    """The non-empty rows (header first). Reading stops at the first row past ``MAX_ROWS`` or when
+    the XLSX unpacks too large (``core.uploads``): limits apply while reading, not after."""
+    from enlace.core.uploads import capped_rows, too_many_rows, xlsx_rows
+
     data = upload.read()
     if mime == "text/plain" or upload.name.lower().endswith(".csv"):
         text = None
@@ -54,17 +58,24 @@ def _rows(upload, mime: str):
                 break
             except UnicodeDecodeError:
                 continue
+        if text is None:
+            raise ImportFailed([(0, "", _("El archivo no está en UTF-8 ni en Windows-1252. En Excel use «Guardar "
+                                          "como → CSV UTF-8» y vuelva a subirlo."))])
         sample = text[:2000]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    from openpyxl import load_workbook
-
+        source = capped_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), MAX_ROWS)
+    else:
+        source = xlsx_rows(data, max_rows=MAX_ROWS)
+    rows = []
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFailed([(0, "", _("El archivo no es una hoja de cálculo XLSX legible."))]) from exc
-    ws = wb.worksheets[0]
-    return [list(r) for r in ws.iter_rows(values_only=True)]
+        for row in source:
+            if any(v not in (None, "") for v in row):
+                rows.append(list(row))
+                if len(rows) > MAX_ROWS + 1:  # header + MAX_ROWS: stop at the first row too many
+                    raise too_many_rows(MAX_ROWS)
+    except csv.Error as exc:
+        raise ImportFailed([(0, "", _("El CSV está mal formado: %(why)s") % {"why": str(exc)[:200]})]) from None
+    return rows
 
 
 def _time(value, line, column, errors):
@@ -88,15 +99,12 @@ def _split(value):
 def parse_and_import(user, upload, mime: str):
     """Validate every row; import all of them in one transaction, or none and raise ``ImportFailed``."""
     rows = _rows(upload, mime)
-    rows = [r for r in rows if any(v not in (None, "") for v in r)]
     if not rows:
         raise ImportFailed([(0, "", _("El archivo no contiene filas."))])
     header = [normalize_name(str(h or ""), "").replace(" ", "_") for h in rows[0]]
     missing = [h for h, _f in COLUMNS if h in REQUIRED and h not in header]
     if missing:
         raise ImportFailed([(1, h, _("Falta la columna obligatoria «%(col)s».") % {"col": h}) for h in missing])
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFailed([(0, "", _("El archivo tiene más de %(n)s filas; divídalo.") % {"n": MAX_ROWS})])
     index = {h: i for i, h in enumerate(header)}
     errors = []
     created = []
@@ -109,12 +117,17 @@ def parse_and_import(user, upload, mime: str):
                 code = str(cell("pais") or "").strip().upper()
                 inst_text = str(cell("institucion") or "").strip()
                 institution = None
-                if inst_text:
+                if len(inst_text) > 300:
+                    # Never a lookup: no institution has such a name, and SQLite refuses LIKE patterns this long.
+                    row_errors.append((line, "institucion", _("El nombre de la institución es demasiado largo "
+                                                              "(máximo 300 caracteres).")))
+                    inst_text = ""
+                elif inst_text:
                     institution = (Institution.objects.restrict(user, "view").filter(country__code=code)
                                    .filter(acronym__iexact=inst_text).first()
                                    or Institution.objects.restrict(user, "view").filter(country__code=code)
                                    .filter(name__iexact=inst_text).first())
-                if institution is None:
+                if institution is None and not row_errors:
                     row_errors.append((line, "institucion", _("No se encontró la institución «%(inst)s» en el país "
                                                               "«%(code)s».") % {"inst": inst_text, "code": code}))
                 data = {

@@ -87,3 +87,38 @@ def do_confirm_totp_device(user: User, device: TOTPDevice) -> None:
 def do_remove_totp_device(user: User, device: TOTPDevice) -> None:
     log_event("device", user=user, obj=user, before={"device": device.pk, "name": device.name}, after=None)
     device.delete()
+
+
+def session_key_hash(session_key: str) -> str:
+    """What ``EndedSession`` stores of a session key: a SHA-256, never the key."""
+    import hashlib
+
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def end_sessions(user: User, *, reason: str, decided_on=None) -> dict:
+    """Delete ``user``'s API tokens and browser sessions, and remember why for the login page.
+
+    Not an action of its own: the decision that ends the access (e.g. a revocation in the
+    directory) calls this inside its transaction and writes the one audit event, with these counts.
+    """
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from .models import EndedSession
+
+    now = timezone.now()
+    decided_on = decided_on or timezone.localdate()
+    tokens, _unused = AuthToken.objects.filter(user=user).delete()
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    EndedSession.objects.bulk_create(
+        [EndedSession(key_hash=session_key_hash(key), user=user, reason=reason, decided_on=decided_on, ended_at=now)
+         for key in ended], ignore_conflicts=True)
+    # No browser still carries a cookie older than the session lifetime: older notices are useless.
+    EndedSession.objects.filter(ended_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
+    return {"tokens_deleted": tokens, "sessions_ended": len(ended)}

@@ -14,6 +14,9 @@ from enlace.audit.log import log_event
 
 AUTH_AT = "enlace_auth_at"
 LAST_SEEN = "enlace_last_seen"
+# Carries the hash of a session that someone else's decision ended (see ``EndedSession``) from the
+# first refused request to the login page: Django deletes the dead session cookie on that first answer.
+ENDED_COOKIE = "enlace_sesion_terminada"
 
 # Paths anyone may open. Apps with public pages (the portal) add theirs via ENLACE_PUBLIC_PREFIXES.
 PUBLIC_PREFIXES = (
@@ -63,7 +66,8 @@ class SessionLifetimeMiddleware:
             elif last_seen is not None and now - last_seen > idle:
                 reason = "idle"
             if reason:
-                log_event("session_expired", user=user, detail={"reason": reason})
+                # "expired" is a code the audit keeps ("reason" would be redacted as free text).
+                log_event("session_expired", user=user, detail={"expired": reason})
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
@@ -73,13 +77,52 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+def session_end_notice(request):
+    """The ``EndedSession`` explaining why this browser's session was ended, or ``None``.
+
+    Only asked for signed-out page requests that carry a session cookie or the notice cookie
+    (one indexed query); the stored value is a hash, so the dead session key is never reusable.
+    """
+    from .actions import session_key_hash
+    from .models import EndedSession
+
+    if request.user.is_authenticated or request.path.startswith(("/api/", "/static/")):
+        return None
+    hashes = []
+    raw = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if raw:
+        hashes.append(session_key_hash(raw))
+    carried = request.COOKIES.get(ENDED_COOKIE, "")
+    if len(carried) == 64:
+        hashes.append(carried)
+    if not hashes:
+        return None
+    return EndedSession.objects.filter(key_hash__in=hashes).order_by("-ended_at").first()
+
+
 class RequireMFAMiddleware:
-    """Deny by default: every page that is not public needs a password *and* a second factor."""
+    """Deny by default: every page that is not public needs a password *and* a second factor.
+
+    It also carries the reason a session was ended by someone else's decision (a revocation, for
+    instance) to the login page: ``request.session_end`` (an ``EndedSession`` or ``None``).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.session_end = session_end_notice(request)
+        response = self._gate(request)
+        if request.session_end is not None and request.COOKIES.get(ENDED_COOKIE) != request.session_end.key_hash:
+            response.set_cookie(ENDED_COOKIE, request.session_end.key_hash, max_age=settings.SESSION_COOKIE_AGE,
+                                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        elif ENDED_COOKIE in request.COOKIES and getattr(request, "user", None) is not None \
+                and request.user.is_authenticated:
+            # Signed in again: the notice has been read.
+            response.delete_cookie(ENDED_COOKIE, samesite="Lax")
+        return response
+
+    def _gate(self, request):
         path = request.path
         if is_public(path):
             return self.get_response(request)

@@ -27,3 +27,48 @@ class User(AbstractUser):
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes()
+
+
+class EndedSession(models.Model):
+    """Why a browser session was ended on someone else's decision (e.g. the Cancillería's revocation).
+
+    Keyed by a SHA-256 of the ended session key (never the key itself): when the browser comes back
+    with the dead cookie, the login page can say what happened without the database holding a usable
+    session id. Rows are pruned once no cookie could still carry them (``end_sessions``).
+    """
+
+    class Reason(models.TextChoices):
+        SUSPENDED = "suspended", _("Autorización suspendida")
+        REVOKED = "revoked", _("Autorización revocada")
+        DEPARTED = "departed", _("Baja como punto focal")
+        EXPIRED = "expired", _("Autorización vencida")
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    decided_on = models.DateField()
+    ended_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sesión terminada")
+        verbose_name_plural = _("sesiones terminadas")
+
+    def __str__(self) -> str:
+        return f"{self.reason} · {self.user_id}"
+
+    def notice(self) -> str:
+        """The sentence the login page shows, in the reader's language."""
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        date = date_format(self.decided_on, "SHORT_DATE_FORMAT")
+        messages = {
+            self.Reason.SUSPENDED: gettext("Su autorización como punto focal fue suspendida por la Cancillería el "
+                                           "%(date)s; inicie sesión de nuevo."),
+            self.Reason.REVOKED: gettext("Su autorización como punto focal fue revocada por la Cancillería el "
+                                         "%(date)s; inicie sesión de nuevo."),
+            self.Reason.DEPARTED: gettext("Se registró su baja como punto focal el %(date)s; inicie sesión de nuevo."),
+            self.Reason.EXPIRED: gettext("Su autorización como punto focal venció el %(date)s; inicie sesión de "
+                                         "nuevo."),
+        }
+        return messages.get(self.reason, messages[self.Reason.REVOKED]) % {"date": date}

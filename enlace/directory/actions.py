@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,14 +11,15 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from knox.models import AuthToken
 
-from enlace.accounts.models import User
+from enlace.accounts.actions import end_sessions
+from enlace.accounts.models import EndedSession, User
 from enlace.audit.log import log_event
 from enlace.core.models import Country, Institution
 from enlace.notifications.actions import do_notify
+from enlace.sharing.access import require
 from enlace.sharing.models import SharingGroup
-from enlace.sharing.policy import Distribution
+from enlace.sharing.policy import SECRETARIAT_CODE, Distribution
 
 from . import choices
 from .models import Authorisation, Contact, PublicKeyActor, pack
@@ -33,48 +33,26 @@ LIVE_STATUSES = (Contact.Status.PROPOSED, Contact.Status.ACTIVE, Contact.Status.
 EDITABLE_FIELDS = ("first_name", "last_name", "position", "unit", "reports_to_id", "scope", "areas", "functions",
                    "languages", "email", "phone", "mobile", "timezone", "hours_start", "hours_end", "working_days",
                    "user_id", "owner_institution_id")
+# What an entry designates: who (the account, the person's name), as what (position) and where
+# (institution). Changing any of them on an authorised entry sends it back to the Cancillería.
+IDENTITY_FIELDS = ("user_id", "first_name", "last_name", "position", "owner_institution_id")
 
 
-# --- who may do what ---------------------------------------------------------------------------------
+# --- who may do what: the sharing policy (``Contact.write_rules``) ----------------------------------
 
-def is_st(user) -> bool:
-    return user.is_authenticated and user.has_role("st")
-
-
-def can_manage(user, contact) -> bool:
-    """Propose/edit: the country's own officials with the change permission, or the ST."""
-    if not user.is_authenticated or not user.has_perm("directory.change_contact") or user.institution_id is None:
-        return False
-    return is_st(user) or user.institution.country_id == contact.owner_institution.country_id
-
-
-def can_authorise(user, contact) -> bool:
-    """Authorise/renew/suspend/revoke: the Cancillería of the contact's own country, nobody else."""
-    return (user.is_authenticated and user.has_perm("directory.authorise_contact") and user.institution_id is not None
-            and user.institution.country_id == contact.owner_institution.country_id)
+def _require_any(user, contact, *action_names) -> Contact:
+    """The current row if ``user`` may take any of ``action_names`` on it; else 404 (never a 403)."""
+    for name in action_names:
+        fresh = Contact.objects.restrict(user, name).filter(pk=contact.pk).select_related(
+            "owner_institution__country").first()
+        if fresh is not None:
+            return fresh
+    raise Http404
 
 
-def _visible(user, contact) -> Contact:
-    """Re-read through the policy: a record the user cannot see does not exist for them (404)."""
-    fresh = Contact.objects.restrict(user, "view").filter(pk=contact.pk).select_related(
-        "owner_institution__country").first()
-    if fresh is None:
-        raise Http404
-    return fresh
-
-
-def _managed(user, contact) -> Contact:
-    contact = _visible(user, contact)
-    if not can_manage(user, contact):
-        raise PermissionDenied(_("Solo los funcionarios del país del contacto o la Secretaría Técnica pueden modificarlo."))
-    return contact
-
-
-def _authorisable(user, contact) -> Contact:
-    contact = _visible(user, contact)
-    if not can_authorise(user, contact):
-        raise PermissionDenied(_("Solo la Cancillería del país del contacto puede decidir sobre su autorización."))
-    return contact
+def may_be_listed(institution) -> bool:
+    """Directory entries belong to member countries and to the ST (its own party, CRM)."""
+    return institution.country.kind == Country.Kind.MEMBER or institution.country.code == SECRETARIAT_CODE
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -119,25 +97,16 @@ def _record(contact, kind, user, reason="") -> Authorisation:
     return auth
 
 
-def end_sessions_and_tokens(user) -> dict:
-    """The person's API tokens and browser sessions stop working on their very next request."""
-    tokens, _unused = AuthToken.objects.filter(user=user).delete()
-    sessions = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            sessions += 1
-    return {"tokens_deleted": tokens, "sessions_ended": sessions}
-
-
-def _cut_access_if_no_other(contact) -> dict:
+def _cut_access_if_no_other(contact, reason: str) -> dict:
+    """End the linked account's sessions and tokens unless another entry still gives it standing."""
     if contact.user_id is None:
         return {}
-    from .policy import in_force_q
+    from .policy import is_authorised_focal_point
 
-    if Contact.objects.filter(in_force_q(), user_id=contact.user_id).exclude(pk=contact.pk).exists():
+    # Asked after the save: the entry being closed no longer counts.
+    if is_authorised_focal_point(contact.user):
         return {"kept": "another authorised entry"}
-    return end_sessions_and_tokens(contact.user)
+    return end_sessions(contact.user, reason=reason)
 
 
 def network_recipients():
@@ -176,9 +145,11 @@ def clean_contact_data(user, data: dict, instance: Contact | None = None) -> dic
     institution = data.get("institution") or (instance.owner_institution if instance else None)
     if institution is None:
         fail("institution", _("Elija la institución del contacto."))
-    elif institution.country.kind != Country.Kind.MEMBER:
-        fail("institution", _("Solo las instituciones de los países miembros tienen puntos focales."))
-    elif not is_st(user) and user.institution.country_id != institution.country_id:
+    elif not may_be_listed(institution):
+        fail("institution", _("Solo las instituciones de los países miembros y la Secretaría Técnica tienen puntos "
+                              "focales."))
+    elif user.institution_id is None or user.institution.country_id != institution.country_id:
+        # Each party keeps its own entries; the ST included (it is one party, CRM).
         fail("institution", _("Solo puede proponer contactos de instituciones de su propio país."))
     country_code = institution.country.code if institution else None
 
@@ -235,7 +206,7 @@ def clean_contact_data(user, data: dict, instance: Contact | None = None) -> dic
         if institution is not None and (linked.institution_id is None
                                         or linked.institution.country_id != institution.country_id):
             fail("user", _("La cuenta vinculada debe pertenecer a un funcionario del mismo país."))
-        elif Contact.objects.filter(user=linked, status__in=LIVE_STATUSES).exclude(
+        elif Contact.objects.restrict(user, "list").filter(user=linked, status__in=LIVE_STATUSES).exclude(
                 pk=getattr(instance, "pk", None)).exists():
             fail("user", _("Esa cuenta ya está vinculada a otro contacto vigente del directorio."))
     out["user"] = linked
@@ -280,7 +251,10 @@ def _duplicates(user, out, institution, instance):
 
 @transaction.atomic
 def do_propose_contact(user, data: dict, *, notify: bool = True) -> Contact:
-    """A country's focal-point administrator (or the ST) proposes a contact; only its country and the ST see it."""
+    """An official of a party (a member country or the ST) proposes a contact of an institution of that party.
+
+    Only its own country and the ST see the proposal until the party's Cancillería authorises it.
+    """
     if not user.has_perm("directory.add_contact"):
         raise PermissionDenied(_("No tiene permiso para proponer contactos."))
     clean = clean_contact_data(user, data)
@@ -302,7 +276,15 @@ def do_propose_contact(user, data: dict, *, notify: bool = True) -> Contact:
 
 @transaction.atomic
 def do_update_contact(user, contact: Contact, data: dict) -> Contact:
-    contact = _managed(user, contact)
+    """An ordinary edit, by the owner institution only.
+
+    Changing what an authorised (or suspended) entry designates — the linked account, the person's
+    name, the position or the institution — sends it back to the Cancillería: the entry becomes a
+    proposal again, narrowed to its country and the ST, so neither the old nor the new account has
+    cross-border standing through it until the Cancillería decides again (the policy asks on every
+    request). Its portal listing, if any, is withdrawn.
+    """
+    contact = require(user, contact, "change")
     before = snapshot(contact)
     clean = clean_contact_data(user, {"institution": contact.owner_institution, **data}, instance=contact)
     if clean["owner_institution"].country_id != contact.owner_institution.country_id:
@@ -311,22 +293,55 @@ def do_update_contact(user, contact: Contact, data: dict) -> Contact:
         setattr(contact, key, value)
     contact.normalized_name = normalize_name(contact.first_name, contact.last_name)
     contact.confirmed_at = timezone.now()
+    redesignated = (before["status"] in (Contact.Status.ACTIVE, Contact.Status.SUSPENDED)
+                    and any(before[k] != getattr(contact, k) for k in IDENTITY_FIELDS))
+    was_on_network = before["distribution"] == Distribution.NETWORK
+    if redesignated:
+        contact.status = Contact.Status.PROPOSED
+        contact.status_reason = ""
+        contact.valid_from = contact.valid_until = None
+        contact.proposal_expires_on = timezone.localdate() + datetime.timedelta(days=PROPOSAL_DAYS)
+        _narrow(contact)
+        contact.clean_sharing()
     contact.save()
+    detail = {"action": "reproposed" if redesignated else "update"}
+    if redesignated:
+        _record(contact, Authorisation.Kind.REPROPOSED, user)
+        if _withdraw_listing(contact):
+            detail["key_actor_withdrawn"] = True
     after = snapshot(contact)
     changed = sorted(k for k in after if before[k] != after[k])
-    log_event("write", user=user, obj=contact, before=before, after=after, detail={"changed": changed})
-    if changed and contact.status == Contact.Status.ACTIVE:
+    log_event("write", user=user, obj=contact, before=before, after=after, detail={"changed": changed, **detail})
+    if redesignated:
+        do_notify(cancilleria_of(contact.owner_institution.country_id), kind="directory.proposal",
+                  title=_("Directorio: un punto focal cambió de titular, cargo o institución y espera su autorización"),
+                  link=_card(contact), actor=user)
+        if was_on_network:
+            _notice_network(user, contact, "directory.change",
+                            _("Directorio: un punto focal de %(country)s vuelve a la autorización de su Cancillería")
+                            % {"country": contact.country.name})
+    elif changed and contact.status == Contact.Status.ACTIVE:
         _notice_network(user, contact, "directory.change", _("Directorio: cambio en los datos de un punto focal de "
                                                               "%(country)s") % {"country": contact.country.name})
     return contact
 
 
+def _withdraw_listing(contact) -> bool:
+    """Off the portal: a key actor is public only while its person is an authorised focal point."""
+    # The listing is the contact's own projection; the action deciding on the contact decides on it.
+    actor = PublicKeyActor.objects.unrestricted(reason="withdraw the portal listing of a closed entry").filter(
+        contact=contact).exclude(status=PublicKeyActor.Status.WITHDRAWN).first()
+    if actor is None:
+        return False
+    actor.status, actor.distribution, actor.sharing_group = PublicKeyActor.Status.WITHDRAWN, Distribution.NETWORK, None
+    actor.save(update_fields=["status", "distribution", "sharing_group", "updated_at"])
+    return True
+
+
 @transaction.atomic
 def do_confirm_contact(user, contact: Contact) -> Contact:
-    """"These data are still right": the person, their country or the ST confirm the entry."""
-    contact = _visible(user, contact)
-    if not (can_manage(user, contact) or can_authorise(user, contact) or contact.user_id == user.pk):
-        raise PermissionDenied(_("No puede confirmar los datos de este contacto."))
+    """"These data are still right": the person themself, the owner institution or the Cancillería confirm."""
+    contact = _require_any(user, contact, "confirm", "change", "authorise")
     before = contact.confirmed_at
     contact.confirmed_at = timezone.now()
     contact.save(update_fields=["confirmed_at", "updated_at"])
@@ -351,8 +366,11 @@ def _validity(valid_from, valid_until):
 
 @transaction.atomic
 def do_authorise_contact(user, contact: Contact, *, valid_from=None, valid_until=None, notify: bool = True) -> Contact:
-    """The Cancillería of the contact's country authorises a proposal for a validity period: it joins the network."""
-    contact = _authorisable(user, contact)
+    """The Cancillería of the contact's country authorises a proposal for a validity period: it joins the network.
+
+    For the ST's own entries (CRM) the ST decides, as a Cancillería does for its country.
+    """
+    contact = require(user, contact, "authorise")
     today = timezone.localdate()
     if contact.status == Contact.Status.EXPIRED and contact.valid_from is None:
         raise ValidationError({"status": _("Esta propuesta venció el %(date)s sin ser autorizada. Pida que se vuelva "
@@ -382,7 +400,7 @@ def do_authorise_contact(user, contact: Contact, *, valid_from=None, valid_until
 @transaction.atomic
 def do_renew_contact(user, contact: Contact, *, valid_until, valid_from=None) -> Contact:
     """Extend an active (or expired) authorisation; an expired contact comes back to the network."""
-    contact = _authorisable(user, contact)
+    contact = require(user, contact, "authorise")
     if contact.status not in (Contact.Status.ACTIVE, Contact.Status.EXPIRED) or contact.valid_from is None:
         raise ValidationError({"status": _("Solo se renuevan autorizaciones vigentes o vencidas.")})
     before = snapshot(contact)
@@ -402,26 +420,37 @@ def do_renew_contact(user, contact: Contact, *, valid_until, valid_from=None) ->
 
 
 def _close(user, contact, status, kind, reason, action):
+    """Take an entry off the network (suspend, revoke, departure, expiry) and end the access it gave.
+
+    The linked account's standing ends with the save (the policy asks on every request); its
+    sessions and tokens are ended too, with the reason kept for the login page.
+    """
     before = snapshot(contact)
     contact.status = status
     contact.status_reason = reason[:300]
     _narrow(contact)
     contact.save()
     _record(contact, kind, user, reason)
-    cut = _cut_access_if_no_other(contact)
-    # Off the portal too: a key actor is public only while the person is an authorised focal point.
-    withdrawn = PublicKeyActor.objects.filter(contact=contact).exclude(status=PublicKeyActor.Status.WITHDRAWN).update(
-        status=PublicKeyActor.Status.WITHDRAWN, distribution=Distribution.NETWORK, sharing_group=None)
-    if withdrawn:
+    cut = _cut_access_if_no_other(contact, SESSION_END_REASON[kind])
+    if _withdraw_listing(contact):
         cut["key_actor_withdrawn"] = True
     log_event("write", user=user, obj=contact, before=before, after=snapshot(contact),
               detail={"action": action, "reason": reason[:300], **cut})
     return contact
 
 
+SESSION_END_REASON = {
+    Authorisation.Kind.SUSPENDED: EndedSession.Reason.SUSPENDED,
+    Authorisation.Kind.REVOKED: EndedSession.Reason.REVOKED,
+    Authorisation.Kind.DEPARTED: EndedSession.Reason.DEPARTED,
+    Authorisation.Kind.EXPIRED: EndedSession.Reason.EXPIRED,
+}
+
+
 @transaction.atomic
 def do_suspend_contact(user, contact: Contact, *, reason: str) -> Contact:
-    contact = _authorisable(user, contact)
+    """The Cancillería suspends an active entry: off the network and without standing until reinstated."""
+    contact = require(user, contact, "authorise")
     if contact.status != Contact.Status.ACTIVE:
         raise ValidationError({"status": _("Solo se suspende un contacto activo.")})
     if not reason.strip():
@@ -434,7 +463,8 @@ def do_suspend_contact(user, contact: Contact, *, reason: str) -> Contact:
 
 @transaction.atomic
 def do_reinstate_contact(user, contact: Contact) -> Contact:
-    contact = _authorisable(user, contact)
+    """The Cancillería lifts a suspension within the validity period: back on the network."""
+    contact = require(user, contact, "authorise")
     if contact.status != Contact.Status.SUSPENDED:
         raise ValidationError({"status": _("Solo se reactiva un contacto suspendido.")})
     if contact.valid_until and contact.valid_until < timezone.localdate():
@@ -453,13 +483,9 @@ def do_reinstate_contact(user, contact: Contact) -> Contact:
 
 @transaction.atomic
 def do_revoke_contact(user, contact: Contact, *, reason: str, departure: bool = False) -> Contact:
-    """Revocation (or departure from the post): exchange rights, sessions and tokens end at once."""
-    contact = _visible(user, contact)
-    if departure:
-        if not (can_authorise(user, contact) or can_manage(user, contact)):
-            raise PermissionDenied(_("No puede registrar la baja de este contacto."))
-    elif not can_authorise(user, contact):
-        raise PermissionDenied(_("Solo la Cancillería del país del contacto puede decidir sobre su autorización."))
+    """Revocation by the Cancillería, or a departure from the post registered by the Cancillería or the owner
+    institution: cross-border standing, sessions and tokens end at once."""
+    contact = _require_any(user, contact, "authorise", "change") if departure else require(user, contact, "authorise")
     if contact.status not in LIVE_STATUSES:
         raise ValidationError({"status": _("Este contacto ya no está vigente.")})
     if not reason.strip():
@@ -476,8 +502,9 @@ def do_revoke_contact(user, contact: Contact, *, reason: str, departure: bool = 
 @transaction.atomic
 def do_expire_contact(contact: Contact, *, today=None) -> Contact:
     """The clock's decision (periodic task): past its validity, a contact leaves the network."""
+    # ``contact`` comes from the periodic task's system read (``Contact.objects.unrestricted``); the
+    # clock acts for nobody, so there is no official to re-read it for.
     today = today or timezone.localdate()
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status == Contact.Status.PROPOSED:
         if contact.proposal_expires_on and contact.proposal_expires_on < today:
             before = snapshot(contact)
@@ -501,7 +528,7 @@ def do_expire_contact(contact: Contact, *, today=None) -> Contact:
 @transaction.atomic
 def do_resubmit_proposal(user, contact: Contact) -> Contact:
     """An expired (never authorised) proposal goes back to the Cancillería for a new period of review."""
-    contact = _managed(user, contact)
+    contact = require(user, contact, "change")
     if contact.status != Contact.Status.EXPIRED or contact.valid_from is not None:
         raise ValidationError({"status": _("Solo se vuelve a presentar una propuesta vencida.")})
     before = snapshot(contact)
@@ -519,7 +546,7 @@ def do_resubmit_proposal(user, contact: Contact) -> Contact:
 @transaction.atomic
 def do_send_expiry_reminder(contact: Contact, days: int) -> bool:
     """Reminder ``days`` (30 or 7) before expiry, to the person and their Cancillería; never twice."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # ``contact`` comes from the periodic task's system read, as in ``do_expire_contact``.
     field = "reminded_30_for" if days == 30 else "reminded_7_for"
     if getattr(contact, field) == contact.valid_until:
         return False
@@ -538,9 +565,7 @@ def do_send_expiry_reminder(contact: Contact, days: int) -> bool:
 @transaction.atomic
 def do_consent_public_listing(user, contact: Contact, *, public_email: str = "", public_phone: str = "") -> PublicKeyActor:
     """The person themself consents to appear on the portal, with institutional data only."""
-    contact = _visible(user, contact)
-    if contact.user_id != user.pk:
-        raise PermissionDenied(_("Solo la persona del contacto puede dar su consentimiento."))
+    contact = require(user, contact, "consent")
     if not contact.in_force():
         raise ValidationError({"status": _("Solo un punto focal autorizado y vigente puede figurar en el portal.")})
     errors = {}
@@ -558,7 +583,8 @@ def do_consent_public_listing(user, contact: Contact, *, public_email: str = "",
         errors["public_email"] = [_("Use un correo genérico de la institución, no su correo personal de trabajo.")]
     if errors:
         raise ValidationError(errors)
-    actor, _created = PublicKeyActor.objects.get_or_create(
+    # The person's own listing (at most one per contact), read to update it: the consent decides on it.
+    actor, _created = PublicKeyActor.objects.unrestricted(reason="the person's own portal listing").get_or_create(
         contact=contact, defaults={"owner_institution": contact.owner_institution, "country": contact.country,
                                    "consent_at": timezone.now(), "position": contact.position,
                                    "institution_name": contact.owner_institution.name, "created_by": user})
@@ -578,29 +604,26 @@ def do_approve_key_actor(user, actor: PublicKeyActor) -> PublicKeyActor:
     """The ST approves: the institutional projection goes public through the portal's publish step."""
     from enlace.sharing.actions import do_publish_record
 
-    if not user.has_perm("directory.approve_publickeyactor"):
-        raise PermissionDenied(_("Solo la Secretaría Técnica aprueba actores clave para el portal."))
-    actor = PublicKeyActor.objects.restrict(user, "view").filter(pk=actor.pk).first()
-    if actor is None:
-        raise Http404
+    actor = require(user, actor, "approve")
     if actor.status != PublicKeyActor.Status.PENDING:
         raise ValidationError({"status": _("Este actor clave no está pendiente de aprobación.")})
     actor.status, actor.approved_by, actor.approved_at = PublicKeyActor.Status.PUBLISHED, user, timezone.now()
-    actor.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    # The publish step saves the record and writes the one audit event ("published").
     do_publish_record(user, actor)
-    log_event("write", user=user, obj=actor, before={"status": "pending"}, after={"status": actor.status})
     return actor
 
 
 @transaction.atomic
 def do_withdraw_key_actor(user, actor: PublicKeyActor) -> PublicKeyActor:
     """The person withdraws consent, or the ST withdraws the listing: off the portal at once."""
-    actor = PublicKeyActor.objects.restrict(user, "view").filter(pk=actor.pk).first()
-    if actor is None:
+    fresh = None
+    for name in ("withdraw", "approve"):
+        fresh = PublicKeyActor.objects.restrict(user, name).filter(pk=actor.pk).first()
+        if fresh is not None:
+            break
+    if fresh is None:
         raise Http404
-    own = actor.contact_id and actor.contact.user_id == user.pk
-    if not (own or user.has_perm("directory.approve_publickeyactor")):
-        raise PermissionDenied(_("No puede retirar este actor clave."))
+    actor = fresh
     before = {"status": actor.status, "distribution": actor.distribution}
     actor.status, actor.distribution, actor.sharing_group = PublicKeyActor.Status.WITHDRAWN, Distribution.NETWORK, None
     actor.save()

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enlace.accounts.models import User
 from enlace.core.models import Institution
 from enlace.sharing.access import audit_listing
 from enlace.sharing.api import ProtectedReadOnlyViewSet, ProtectedViewSetMixin, SharingFieldsSerializer
 
 from . import actions, choices
+from .filters import ContactFilter
+from .forms import NO_SUCH_ACCOUNT, linkable_account
 from .models import Authorisation, Contact, PublicKeyActor, unpack
 from .routing import route
 
@@ -27,37 +27,6 @@ def _api_errors(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         return APIValidationError(exc.message_dict)
     return APIValidationError({"non_field_errors": exc.messages})
-
-
-class ContactFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(field_name="owner_institution__country__code", lookup_expr="iexact")
-    institution = django_filters.CharFilter(method="by_institution")
-    area = django_filters.ChoiceFilter(choices=choices.AREAS, method="by_code")
-    function = django_filters.ChoiceFilter(choices=choices.FUNCTIONS, method="by_code")
-    language = django_filters.ChoiceFilter(choices=choices.LANGUAGES, method="by_code")
-    status = django_filters.ChoiceFilter(choices=Contact.Status.choices)
-    q = django_filters.CharFilter(method="by_text")
-
-    class Meta:
-        model = Contact
-        fields = ["country", "institution", "area", "function", "language", "status", "q"]
-
-    def by_institution(self, qs, name, value):
-        from django.db.models import Q
-
-        return qs.filter(Q(owner_institution__name__icontains=value) | Q(owner_institution__acronym__icontains=value))
-
-    def by_code(self, qs, name, value):
-        field = {"area": "areas", "function": "functions", "language": "languages"}[name]
-        return qs.filter(**{f"{field}__contains": f",{value},"})
-
-    def by_text(self, qs, name, value):
-        from django.db.models import Q
-
-        for word in value.split():
-            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(position__icontains=word)
-                           | Q(email__icontains=word))
-        return qs
 
 
 class ContactSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -123,13 +92,15 @@ class ContactWriteSerializer(serializers.Serializer):
             inst = Institution.objects.restrict(user, "view").filter(pk=d.pop("institution")).select_related(
                 "country").first()
             if inst is None:
-                raise APIValidationError({"institution": ["Institución desconocida."]})
+                raise APIValidationError({"institution": [_("Institución desconocida.")]})
             data["institution"] = inst
         if "username" in d:
             name = d.pop("username")
-            data["user"] = User.objects.filter(username=name, is_active=True).first() if name else None
+            data["user"] = linkable_account(user, name) if name else None
             if name and data["user"] is None:
-                raise APIValidationError({"username": ["No existe una cuenta activa con ese usuario."]})
+                # One answer whether the name does not exist or belongs to another country: the API does
+                # not tell which usernames exist.
+                raise APIValidationError({"username": [str(NO_SUCH_ACCOUNT)]})
         if "working_days" in d:
             d["working_days"] = [str(x) for x in d["working_days"]]
         data.update(d)
@@ -148,18 +119,21 @@ class ReasonSerializer(serializers.Serializer):
 
 class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                      viewsets.ReadOnlyModelViewSet):
-    """Directory contacts. Decisions (authorise, renew, suspend, reinstate, revoke) are POST sub-resources."""
+    """Directory contacts. Decisions (authorise, renew, suspend, reinstate, revoke) are POST sub-resources.
 
-    queryset = Contact.objects.none()
+    Every write and decision is the policy's (``Contact.write_rules``): PATCH by the owner
+    institution; decisions by the owner country's Cancillería; anyone else gets 404.
+    """
+
+    queryset = Contact.objects.select_related("owner_institution__country", "user").none()
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
-    # Writes are decided by the directory's own rules (country officials, the country's Cancillería).
-    sharing_actions = {"update": "view", "partial_update": "view", "authorise": "view", "renew": "view",
-                       "suspend": "view", "reinstate": "view", "revoke": "view", "create": "view"}
+    # create/update/partial_update map to "change" (the default map): PATCH only by the owner
+    # institution; create has no record yet (do_propose_contact checks permission and institution).
+    # A revocation may also be a departure registered by the owner institution: the action decides.
+    sharing_actions = {"authorise": "authorise", "renew": "authorise", "suspend": "authorise",
+                       "reinstate": "authorise", "revoke": "view"}
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("owner_institution__country", "user")
 
     @extend_schema(request=ContactWriteSerializer, responses={201: ContactSerializer})
     def create(self, request, *args, **kwargs):
@@ -174,8 +148,6 @@ class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
     @extend_schema(request=ContactWriteSerializer, responses=ContactSerializer)
     def partial_update(self, request, *args, **kwargs):
         contact = self.get_object()
-        if not actions.can_manage(request.user, contact):
-            raise PermissionDenied()
         ser = ContactWriteSerializer(data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
         try:
@@ -237,12 +209,9 @@ class AuthorisationSerializer(SharingFieldsSerializer, serializers.ModelSerializ
 class AuthorisationViewSet(ProtectedReadOnlyViewSet):
     """The history of decisions on contacts (authorisations, renewals, suspensions, revocations, expiries)."""
 
-    queryset = Authorisation.objects.none()
+    queryset = Authorisation.objects.select_related("decided_by", "owner_institution__country").none()
     serializer_class = AuthorisationSerializer
     filterset_fields = ["contact", "kind"]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("decided_by", "owner_institution__country")
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -271,11 +240,11 @@ class RoutingView(APIView):
         urgency = request.query_params.get("urgency", "normal")
         caller_tz = request.query_params.get("caller_tz") or None
         if not country:
-            errors["country"] = ["Indique el país (código ISO3)."]
+            errors["country"] = [_("Indique el país (código ISO3).")]
         if need not in dict(choices.NEEDS):
-            errors["need"] = [f"Valores posibles: {', '.join(dict(choices.NEEDS))}."]
+            errors["need"] = [_("Valores posibles: %(values)s.") % {"values": ", ".join(dict(choices.NEEDS))}]
         if urgency not in dict(choices.URGENCY):
-            errors["urgency"] = ["Valores posibles: normal, urgent."]
+            errors["urgency"] = [_("Valores posibles: %(values)s.") % {"values": "normal, urgent"}]
         if caller_tz:
             try:
                 validate_timezone(caller_tz)
@@ -304,10 +273,10 @@ class PublicKeyActorSerializer(serializers.ModelSerializer):
 class PublicKeyActorViewSet(ProtectedReadOnlyViewSet):
     """Key actors published on the portal: institutional data only, open to anyone."""
 
-    queryset = PublicKeyActor.objects.none()
+    queryset = PublicKeyActor.objects.select_related("country").none()
     serializer_class = PublicKeyActorSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
 
     def get_queryset(self):
-        return super().get_queryset().filter(status=PublicKeyActor.Status.PUBLISHED).select_related("country")
+        return super().get_queryset().filter(status=PublicKeyActor.Status.PUBLISHED)

@@ -7,6 +7,8 @@ _MANAGE = ["directory.add_contact", "directory.change_contact", "directory.expor
 
 
 class DirectoryConfig(AppConfig):
+    """The directory of focal points: who each Cancillería authorised, and so who works across borders."""
+
     name = "enlace.directory"
     label = "directory"
     verbose_name = _("Directorio de puntos focales")
@@ -30,7 +32,9 @@ class DirectoryConfig(AppConfig):
          "order": 22, "text": _("Datos sin confirmar, países sin punto focal por área o función, duplicados.")},
     ]
     role_permissions = {
-        "st": [*_READ, *_MANAGE, "directory.view_data_quality", "directory.print_directory",
+        # The ST authorises its own party's entries (CRM) as a Cancillería does for its country.
+        "st": [*_READ, *_MANAGE, "directory.authorise_contact", "directory.view_data_quality",
+               "directory.print_directory",
                "directory.approve_publickeyactor", "directory.change_publickeyactor"],
         "cancilleria": [*_READ, *_MANAGE, "directory.authorise_contact"],
         "focal_point": [*_READ, *_MANAGE],

@@ -1,4 +1,5 @@
-"""Demo directory: authorised focal points for every member country, a pending proposal, one expiring soon."""
+"""Demo directory: an authorised entry for every demo account that works across borders, a pending proposal,
+one authorisation expiring soon."""
 
 from __future__ import annotations
 
@@ -10,23 +11,37 @@ from django.utils import timezone
 
 from enlace.accounts.models import User
 from enlace.core.models import Country, Institution
+from enlace.sharing.policy import SECRETARIAT_CODE
 
-from .actions import do_authorise_contact, do_propose_contact
+from .actions import LIVE_STATUSES, do_authorise_contact, do_propose_contact
 from .models import Contact
 from .validation import ISO3_TO_ISO2
 
+# Per member country: police liaison, prosecutor, migration coordinator (an unlinked pending proposal
+# in Honduras), Cancillería official, analyst of the migration authority.
 NAMES = {
-    "BLZ": [("Marcus", "Young"), ("Andrea", "Castillo"), ("Kevin", "Flowers")],
-    "CAN": [("Émilie", "Tremblay"), ("James", "MacDonald"), ("Priya", "Singh")],
-    "CRI": [("Laura", "Jiménez Solano"), ("Andrés", "Mora Vargas"), ("Sofía", "Rojas")],
-    "SLV": [("Carlos", "Hernández Flores"), ("Marta", "Alvarado"), ("José", "Menjívar")],
-    "GTM": [("Ana Lucía", "Morales"), ("Héctor", "Cifuentes"), ("Rosa", "Ixcot")],
-    "HND": [("Julio", "Zelaya"), ("Karla", "Mejía Reyes"), ("Óscar", "Bonilla")],
-    "MEX": [("Fernanda", "López Ortiz"), ("Ricardo", "Salgado"), ("Guadalupe", "Reyes")],
-    "NIC": [("Mario", "Espinoza"), ("Claudia", "Sequeira"), ("Luis", "Obando")],
-    "PAN": [("Itzel", "Castillo"), ("Ramón", "De Gracia"), ("Yariela", "Pinzón")],
-    "DOM": [("Miguel", "Peña"), ("Yokasta", "Rosario"), ("Wilson", "Almonte")],
-    "USA": [("Jennifer", "Walsh"), ("David", "Ortiz"), ("Michael", "Brennan")],
+    "BLZ": [("Marcus", "Young"), ("Andrea", "Castillo"), ("Kevin", "Flowers"), ("Denise", "Arnold"),
+            ("Shane", "Gillett")],
+    "CAN": [("Émilie", "Tremblay"), ("James", "MacDonald"), ("Priya", "Singh"), ("Nathalie", "Gagnon"),
+            ("Robert", "Chen")],
+    "CRI": [("Laura", "Jiménez Solano"), ("Andrés", "Mora Vargas"), ("Sofía", "Rojas"), ("Mariela", "Quesada"),
+            ("Esteban", "Araya Brenes")],
+    "SLV": [("Carlos", "Hernández Flores"), ("Marta", "Alvarado"), ("José", "Menjívar"), ("Ana Gabriela", "Portillo"),
+            ("Rafael", "Guardado")],
+    "GTM": [("Ana Lucía", "Morales"), ("Héctor", "Cifuentes"), ("Rosa", "Ixcot"), ("Claudia", "Barrios"),
+            ("Edgar", "Monterroso")],
+    "HND": [("Julio", "Zelaya"), ("Karla", "Mejía Reyes"), ("Óscar", "Bonilla"), ("Daniela", "Funes"),
+            ("Marvin", "Cáceres")],
+    "MEX": [("Fernanda", "López Ortiz"), ("Ricardo", "Salgado"), ("Guadalupe", "Reyes"), ("Alejandra", "Villaseñor"),
+            ("Jorge", "Treviño")],
+    "NIC": [("Mario", "Espinoza"), ("Claudia", "Sequeira"), ("Luis", "Obando"), ("Martha", "Úbeda"),
+            ("Róger", "Castellón")],
+    "PAN": [("Itzel", "Castillo"), ("Ramón", "De Gracia"), ("Yariela", "Pinzón"), ("Marisol", "Batista"),
+            ("Abdiel", "Rodríguez")],
+    "DOM": [("Miguel", "Peña"), ("Yokasta", "Rosario"), ("Wilson", "Almonte"), ("Carolina", "Mejía"),
+            ("Félix", "Báez")],
+    "USA": [("Jennifer", "Walsh"), ("David", "Ortiz"), ("Michael", "Brennan"), ("Karen", "Whitfield"),
+            ("Thomas", "Nguyen")],
 }
 LANGS = {"BLZ": ["en", "es"], "CAN": ["en", "fr"], "USA": ["en", "es"]}
 
@@ -48,54 +63,89 @@ def _phones(code: str, n: int):
     return found
 
 
+# What each role's demo entry says: (name index, position, areas, functions, scope).
+ROLE_SPECS = {
+    "focal_point": (0, "Jefe de la unidad contra el tráfico ilícito de migrantes", ["intelligence", "investigation"],
+                    ["information_exchange", "contact_24_7"], "smuggling"),
+    "prosecutor": (1, "Fiscal especializada, enlace de cooperación internacional", ["prosecution"],
+                   ["mla_central_authority"], "both"),
+    "cancilleria": (3, "Directora de asuntos migratorios y consulares", ["consular", "protection"],
+                    ["consular_notification", "return_coordination"], "both"),
+    "analyst": (4, "Analista de la autoridad migratoria", ["migration_control", "intelligence"],
+                ["information_exchange"], "both"),
+    "centre_manager": (None, "Responsable de centro de atención al migrante", ["centres", "protection"],
+                       ["centre_coordinator"], "both"),
+    "st": (None, "Secretaría Técnica de la CRM", ["protection", "consular"], ["information_exchange"], "both"),
+    "portal_editor": (None, "Editor del portal de la CRM", ["protection"], [], "both"),
+}
+# The order in which a party's accounts get their entries (the first is the head of the chart).
+ROLE_ORDER = ["focal_point", "prosecutor", "cancilleria", "analyst", "centre_manager", "st", "portal_editor"]
+
+
+def _demo_accounts(country):
+    """The demo accounts of a party that work across borders, in ``ROLE_ORDER`` (not the auditor)."""
+    users = User.objects.filter(email__endswith="@demo.crm.invalid", is_active=True, institution__country=country,
+                                groups__name__in=ROLE_ORDER).select_related("institution__country").distinct()
+    ranked = []
+    for account in users:
+        roles = account.role_codes()
+        ranked.append((min(ROLE_ORDER.index(r) for r in roles if r in ROLE_ORDER), account.username, account))
+    return [(ROLE_ORDER[rank], account) for rank, _name, account in sorted(ranked)]
+
+
+def _entry_for(account, role, country, phone, names):
+    index, position, areas, functions, scope = ROLE_SPECS[role]
+    first, last = names[index] if index is not None and index < len(names) else (account.first_name, account.last_name)
+    return {"institution": account.institution, "first_name": first, "last_name": last, "position": position,
+            "areas": areas, "functions": functions, "languages": LANGS.get(country.code, ["es"]), "scope": scope,
+            "email": account.email, "phone": phone, "timezone": country.timezone or "UTC", "user": account,
+            "reports_to": None, "hours_start": datetime.time(8, 0), "hours_end": datetime.time(16, 30)}
+
+
 @transaction.atomic
 def load_directory_demo(stdout=None) -> int:
-    st = User.objects.filter(username="st.crm").first()
+    """Every demo account that works across borders gets an authorised, in-force entry (the auditor does not).
+
+    Each party proposes and authorises its own: a member country through its Cancillería
+    (``cancilleria.<code>``), the ST (CRM) through ``st.crm``. Honduras also keeps one pending,
+    unlinked proposal, and Costa Rica's prosecutor an authorisation about to expire. Idempotent: an
+    account that already has a live entry (proposed, active or suspended) is left as it is.
+    """
     created = 0
     today = timezone.localdate()
-    for country in Country.objects.filter(kind=Country.Kind.MEMBER):
+    parties = list(Country.objects.filter(kind=Country.Kind.MEMBER)) + list(
+        Country.objects.filter(code=SECRETARIAT_CODE))
+    for country in parties:
         code = country.code
-        chancery = User.objects.filter(username=f"cancilleria.{code.lower()}").first()
-        police = User.objects.filter(username=f"enlace.{code.lower()}").first()
-        prosecutor = User.objects.filter(username=f"fiscal.{code.lower()}").first()
-        if not (chancery and police and prosecutor and st):
+        decider = User.objects.filter(username="st.crm" if code == SECRETARIAT_CODE
+                                      else f"cancilleria.{code.lower()}").first()
+        if decider is None:
             continue
-        phones = _phones(code, 3)
-        names = NAMES.get(code, [("Punto", "Focal"), ("Fiscal", "Especializado"), ("Nuevo", "Enlace")])
-        langs = LANGS.get(code, ["es"])
-        specs = [
-            (police, names[0], "Jefe de la unidad contra el tráfico ilícito de migrantes",
-             ["intelligence", "investigation"], ["information_exchange", "contact_24_7"], "smuggling"),
-            (prosecutor, names[1], "Fiscal especializada, enlace de cooperación internacional",
-             ["prosecution"], ["mla_central_authority"], "both"),
-        ]
-        boss = None
-        for i, (account, (first, last), position, areas, functions, scope) in enumerate(specs):
-            if Contact.objects.filter(user=account).exists():
-                boss = boss or Contact.objects.filter(user=account).first()
+        # The ST has no numbering plan of its own: it is seated in Costa Rica (numbers far from CRI's own).
+        phones = _phones(code, 8) if code != SECRETARIAT_CODE else _phones("CRI", 40)[-4:]
+        names = NAMES.get(code, [])
+        seen = Contact.objects.restrict(decider, "list").filter(status__in=LIVE_STATUSES)
+        for i, (role, account) in enumerate(_demo_accounts(country)):
+            if seen.filter(user=account).exists():
                 continue
-            contact = do_propose_contact(st, {
-                "institution": account.institution, "first_name": first, "last_name": last, "position": position,
-                "areas": areas, "functions": functions, "languages": langs, "scope": scope,
-                "email": account.email, "phone": phones[i], "timezone": country.timezone, "user": account,
-                "reports_to": None, "hours_start": datetime.time(8, 0), "hours_end": datetime.time(16, 30),
-            }, notify=False)
-            if code == "CRI" and account is prosecutor:
+            contact = do_propose_contact(decider, _entry_for(account, role, country, phones[i % len(phones)], names),
+                                         notify=False)
+            if code == "CRI" and role == "prosecutor":
                 # One authorisation about to expire: the reminders have something to say.
-                do_authorise_contact(chancery, contact, valid_from=today - datetime.timedelta(days=700),
+                do_authorise_contact(decider, contact, valid_from=today - datetime.timedelta(days=700),
                                      valid_until=today + datetime.timedelta(days=20), notify=False)
             else:
-                do_authorise_contact(chancery, contact, notify=False)
+                do_authorise_contact(decider, contact, notify=False)
             created += 1
-        if code == "HND" and not Contact.objects.filter(email="oscar.bonilla@demo.crm.invalid").exists():
+        if code == "HND" and not seen.filter(email="oscar.bonilla@demo.crm.invalid").exists():
             inst = Institution.objects.filter(country=country, type=Institution.Type.MIGRATION).first()
             if inst is not None:
-                do_propose_contact(st, {
+                do_propose_contact(decider, {
                     "institution": inst, "first_name": names[2][0], "last_name": names[2][1],
                     "position": "Coordinador de centros de atención al migrante", "areas": ["centres",
                                                                                             "migration_control"],
                     "functions": ["centre_coordinator", "return_coordination"], "languages": ["es"],
-                    "email": "oscar.bonilla@demo.crm.invalid", "phone": phones[2], "timezone": country.timezone,
+                    "email": "oscar.bonilla@demo.crm.invalid", "phone": phones[-1], "timezone": country.timezone,
                     "user": None, "reports_to": None,
                 }, notify=False)
                 created += 1

@@ -13,8 +13,23 @@ from . import choices
 from .models import Contact, unpack
 
 
+# One answer whether the username does not exist or belongs to another country: neither the page
+# nor the API tells which usernames exist.
+NO_SUCH_ACCOUNT = _("No hay ninguna cuenta activa de su país con ese nombre de usuario.")
+
+
 def member_countries(user):
+    """Member countries, for the search and routing choices."""
     return Country.objects.restrict(user, "list").filter(kind=Country.Kind.MEMBER).order_by("name_es")
+
+
+def linkable_account(user, username: str):
+    """The active account ``username`` of ``user``'s own country (entries link only such accounts), or ``None``."""
+    if not username or user.institution_id is None:
+        return None
+    return User.objects.filter(username=username, is_active=True,
+                               institution__country=user.institution.country_id).select_related(
+        "institution__country").first()
 
 
 class DateInput(forms.DateInput):
@@ -32,6 +47,8 @@ class TimeInput(forms.TimeInput):
 
 
 class ContactForm(forms.Form):
+    """Propose or edit a contact; the action validates again (shared with the API and the import)."""
+
     institution = forms.ModelChoiceField(label=_("Institución"), queryset=Institution.objects.none())
     first_name = forms.CharField(label=_("Nombre"), max_length=100)
     last_name = forms.CharField(label=_("Apellidos"), max_length=100)
@@ -75,11 +92,11 @@ class ContactForm(forms.Form):
                 "username": instance.user.username if instance.user else "",
             }
         super().__init__(*args, **kwargs)
-        insts = Institution.objects.restrict(user, "list").filter(country__kind=Country.Kind.MEMBER)
-        contacts = Contact.objects.restrict(user, "list").exclude(status__in=["revoked", "expired"])
-        if not user.has_role("st"):
-            insts = insts.filter(country=user.institution.country)
-            contacts = contacts.filter(owner_institution__country=user.institution.country)
+        # Each party proposes entries of its own institutions (the ST too: its own party).
+        country = user.institution.country_id if user.institution_id else None
+        insts = Institution.objects.restrict(user, "list").filter(country=country)
+        contacts = Contact.objects.restrict(user, "list").exclude(status__in=["revoked", "expired"]).filter(
+            owner_institution__country=country)
         if instance is not None:
             insts = insts.filter(country=instance.owner_institution.country)
             contacts = contacts.filter(owner_institution__country=instance.owner_institution.country).exclude(
@@ -93,9 +110,9 @@ class ContactForm(forms.Form):
         name = self.cleaned_data.get("username", "").strip()
         if not name:
             return None
-        u = User.objects.filter(username=name, is_active=True).select_related("institution__country").first()
+        u = linkable_account(self.user, name)
         if u is None:
-            raise forms.ValidationError(_("No existe una cuenta activa con el usuario «%(name)s».") % {"name": name})
+            raise forms.ValidationError(NO_SUCH_ACCOUNT)
         return u
 
     def action_data(self) -> dict:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_COUNTRY, OWNER_INSTITUTION, PARTIES, SECRETARIAT, Rule
 
 from . import choices
 
@@ -23,6 +24,7 @@ def pack(codes) -> str:
 
 
 def unpack(value: str) -> list[str]:
+    """The codes of a packed multi-valued field, in order."""
     return [c for c in (value or "").split(",") if c]
 
 
@@ -31,8 +33,24 @@ class Contact(ProtectedModel):
 
     Its distribution follows its lifecycle: a proposal is seen by its own country (and the ST);
     the Cancillería's authorisation opens it to the whole network; suspension, revocation and
-    expiry narrow it back, so the owner country keeps the history.
+    expiry narrow it back, so the owner country keeps the history. An entry linked to an account
+    (``user``) that is active and in force gives that account cross-border standing
+    (``directory.policy.is_authorised_focal_point``).
+
+    Who may do what (``write_rules``, decided by the sharing policy): ordinary edits and the
+    registration of a departure by the owner institution; authorise, renew, suspend, reinstate and
+    revoke by the Cancillería of the owner country (``directory.authorise_contact``; the ST holds
+    that permission for its own party, CRM); confirming the data and consenting to the public portal
+    by the person linked to the entry.
     """
+
+    write_rules = {
+        "change": Rule(who=(OWNER_INSTITUTION,), permission="directory.change_contact"),
+        "authorise": Rule(who=(OWNER_COUNTRY,), permission="directory.authorise_contact"),
+        # The person themself (``parties_q``): "my data are still right", "list me on the portal".
+        "confirm": Rule(who=(PARTIES,), permission="directory.view_contact"),
+        "consent": Rule(who=(PARTIES,), permission="directory.view_contact"),
+    }
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Propuesto")
@@ -88,6 +106,11 @@ class Contact(ProtectedModel):
     def __str__(self) -> str:
         return f"{self.full_name} — {self.position}"
 
+    @classmethod
+    def parties_q(cls, user, prefix: str = ""):
+        """The entry's parties: the official whose account it designates."""
+        return models.Q(**{f"{prefix}user": user.pk})
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -125,11 +148,10 @@ class Contact(ProtectedModel):
         return choices.labels(choices.WEEKDAYS, [str(d) for d in self.day_list])
 
     def in_force(self, today: datetime.date | None = None) -> bool:
+        """Active and within its validity period (the same test as ``policy.in_force_q``)."""
         today = today or timezone.localdate()
         return (self.status == self.Status.ACTIVE and self.valid_from is not None and self.valid_until is not None
                 and self.valid_from <= today <= self.valid_until)
-
-
 
     def check_sharing_change(self, user, distribution: str) -> None:
         # Only the Cancillería's authorisation (do_authorise_contact) opens an entry to the network.
@@ -139,8 +161,13 @@ class Contact(ProtectedModel):
             raise ValidationError({"distribution": _(
                 "Solo un punto focal autorizado por su Cancillería se comparte con la red.")})
 
+
 class Authorisation(ProtectedModel):
-    """One decision of a Cancillería (or of the expiry clock) about a contact: the history."""
+    """One decision of a Cancillería (or of the expiry clock) about a contact: the history.
+
+    Written only by the contact's lifecycle actions, never edited or deleted: nobody is in the
+    audience of ``change`` or ``delete`` (an empty rule).
+    """
 
     class Kind(models.TextChoices):
         AUTHORISED = "authorised", _("Autorización")
@@ -150,6 +177,8 @@ class Authorisation(ProtectedModel):
         REVOKED = "revoked", _("Revocación")
         DEPARTED = "departed", _("Baja (salida del cargo)")
         EXPIRED = "expired", _("Vencimiento")
+        # The entry now designates another account, person, post or institution: back to the Cancillería.
+        REPROPOSED = "reproposed", _("Vuelve a la Cancillería (cambió a quién designa)")
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="authorisations",
                                 verbose_name=_("contacto"))
@@ -163,6 +192,7 @@ class Authorisation(ProtectedModel):
 
     sharing_parent = "contact"
     personal_data = True
+    write_rules = {"change": Rule(who=()), "delete": Rule(who=())}
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -177,7 +207,14 @@ class PublicKeyActor(ProtectedModel):
     """What the public portal may show of a contact: institutional data only, never the person.
 
     Created when the person consents; published (distribution ``public``) only by the ST's approval.
+    The ST approves (``approve``); the person withdraws their consent (``withdraw``), and the ST
+    may withdraw a listing too (``approve`` covers it).
     """
+
+    write_rules = {
+        "approve": Rule(who=(SECRETARIAT,), permission="directory.approve_publickeyactor"),
+        "withdraw": Rule(who=(PARTIES,), permission="directory.view_publickeyactor"),
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pendiente de aprobación de la ST")
@@ -208,6 +245,11 @@ class PublicKeyActor(ProtectedModel):
 
     def __str__(self) -> str:
         return f"{self.position} · {self.institution_name}"
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = ""):
+        """The person who consented: the account linked to the contact behind the listing."""
+        return models.Q(**{f"{prefix}contact__user": user.pk})
 
     def area_labels(self):
         return choices.labels(choices.AREAS, unpack(self.areas))

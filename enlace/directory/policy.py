@@ -1,29 +1,86 @@
-"""What other apps ask the directory: who holds exchange rights.
+"""What other apps ask the directory: who holds cross-border standing, and whom to contact.
 
-The exchange app calls ``is_authorised_focal_point(user)`` before letting an official send or
-receive, and ``authorised_contacts_for(user, ...)`` to propose recipients.
+``is_authorised_focal_point(user)`` is the input of the sharing policy's
+``has_cross_border_standing`` (setting ``ENLACE_CROSS_BORDER_STANDING``): every audience beyond the
+user's own country, and the exchange, need it. ``authorised_contacts_for(user, ...)`` proposes
+recipients. ``standing_notice(user)`` says, for the menu banner, why an official has no standing.
 """
 
 from __future__ import annotations
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Contact
 
 
-def in_force_q(today=None):
-    from django.db.models import Q
-
+def in_force_q(today=None, prefix: str = "") -> Q:
+    """Contacts authorised by their Cancillería and within their validity period (``prefix``: a relation)."""
     today = today or timezone.localdate()
-    return Q(status=Contact.Status.ACTIVE, valid_from__lte=today, valid_until__gte=today)
+    return Q(**{f"{prefix}status": Contact.Status.ACTIVE, f"{prefix}valid_from__lte": today,
+                f"{prefix}valid_until__gte": today})
 
 
 def is_authorised_focal_point(user) -> bool:
-    """True only for an active official linked to a contact that its Cancillería authorised and is in force."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """True only while ``user`` is linked to a directory entry that their own Cancillería authorised and is in force.
+
+    All of these must hold, checked at the moment of the call (never remembered across requests,
+    so a suspension, revocation, expiry or a change of who the entry designates acts on the next
+    request):
+
+    * the account is active and belongs to an institution;
+    * a directory entry links to the account (``Contact.user``) with status ``active`` and
+      ``valid_from <= today <= valid_until`` (the periodic task that marks expiries may not have run
+      yet: the dates decide, not the task);
+    * the entry is owned by an institution of the account's own country (an account moved to
+      another country does not carry a foreign Cancillería's authorisation).
+
+    Cost: one query, on the user's indexed entries (``Contact.user_id``) joined to the owner
+    institution; ``sharing.policy`` memoises the answer for one request only. It asks about the
+    user themself, so it reads through the account (``User``), not through another official's
+    audience, and shows nothing of the entry.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.institution_id is None:
         return False
-    # The user's own standing, not a read of someone else's record: no policy filter needed.
-    return Contact.objects.filter(in_force_q(), user=user).exists()
+    from enlace.accounts.models import User
+
+    # One filter() call: every condition applies to the same entry.
+    return User.objects.filter(
+        in_force_q(prefix="directory_contacts__"), pk=user.pk, is_active=True,
+        directory_contacts__owner_institution__country=F("institution__country")).exists()
+
+
+def standing_notice(user) -> dict | None:
+    """For a signed-in official without standing: why (the state of their latest entry), else ``None``.
+
+    ``{"status": <Contact.Status or "none">, "date": <date or None>}``: the menu banner words it.
+    Only officials who work with the network (directory readers, or anyone linked to an entry) are
+    told; the auditor, for instance, has no use for standing. One query beyond the standing check.
+    """
+    from enlace.sharing.policy import has_cross_border_standing
+
+    if not getattr(user, "is_authenticated", False) or user.institution_id is None:
+        return None
+    if has_cross_border_standing(user):
+        return None
+    from enlace.accounts.models import User
+
+    latest = (User.objects.filter(pk=user.pk, directory_contacts__isnull=False)
+              .order_by("-directory_contacts__updated_at")
+              .values("directory_contacts__status", "directory_contacts__valid_until",
+                      "directory_contacts__updated_at").first())
+    if latest is None:
+        if not user.has_perm("directory.view_contact"):
+            return None
+        return {"status": "none", "date": None}
+    status = latest["directory_contacts__status"]
+    if status == Contact.Status.ACTIVE:
+        # Active but outside its dates: expired in fact, even before the clock marks it.
+        status = Contact.Status.EXPIRED
+        date = latest["directory_contacts__valid_until"]
+    else:
+        date = timezone.localdate(latest["directory_contacts__updated_at"])
+    return {"status": status, "date": date}
 
 
 def authorised_contacts_for(user, *, country=None, function: str | None = None, area: str | None = None):

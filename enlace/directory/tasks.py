@@ -12,10 +12,13 @@ from .models import Contact
 
 
 def run_directory_tasks(today: datetime.date | None = None) -> dict:
+    """Expire what is past its date, then send the 30- and 7-day reminders (each once)."""
     today = today or timezone.localdate()
     # The clock is not an official: these reads select rows to act on, they show nothing to anyone.
-    due = Contact.objects.filter(Q(status=Contact.Status.ACTIVE, valid_until__lt=today)
-                                 | Q(status=Contact.Status.PROPOSED, proposal_expires_on__lt=today))
+    contacts = Contact.objects.unrestricted(reason="directory clock: expiries and reminders").select_related(
+        "owner_institution__country", "user")
+    due = contacts.filter(Q(status=Contact.Status.ACTIVE, valid_until__lt=today)
+                          | Q(status=Contact.Status.PROPOSED, proposal_expires_on__lt=today))
     expired = 0
     for contact in due:
         do_expire_contact(contact, today=today)
@@ -23,8 +26,8 @@ def run_directory_tasks(today: datetime.date | None = None) -> dict:
     reminders = 0
     for days in (30, 7):
         field = "reminded_30_for" if days == 30 else "reminded_7_for"
-        soon = Contact.objects.filter(status=Contact.Status.ACTIVE, valid_until__gte=today,
-                                      valid_until__lte=today + datetime.timedelta(days=days))
+        soon = contacts.filter(status=Contact.Status.ACTIVE, valid_until__gte=today,
+                               valid_until__lte=today + datetime.timedelta(days=days))
         if days == 30:
             # The 30-day reminder is not sent once the 7-day window has started.
             soon = soon.filter(valid_until__gt=today + datetime.timedelta(days=7))

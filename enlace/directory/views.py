@@ -22,8 +22,10 @@ from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
 from enlace.core.uploads import validate_upload
 from enlace.sharing.access import audit_listing
+from enlace.sharing.policy import can
 
 from . import actions, choices, exports
+from .filters import SEARCH_KEYS, ContactFilter
 from .forms import ConsentForm, ContactForm, ImportForm, ReasonForm, RoutingForm, SearchForm, ValidityForm
 from .importing import TEMPLATE_HELP, ImportFailed, parse_and_import
 from .models import Authorisation, Contact, PublicKeyActor, access_contact_by_id
@@ -55,33 +57,17 @@ def _form_errors(form) -> dict:
 # --- search ------------------------------------------------------------------------------------------
 
 def filtered(user, params, action: str):
+    """The search form (for display) and the visible contacts filtered by ``ContactFilter`` (shared with the API)."""
     form = SearchForm(user, params or None)
     qs = Contact.objects.restrict(user, action).select_related("owner_institution__country")
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["q"]:
-            for word in d["q"].split():
-                qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                               | Q(position__icontains=word) | Q(email__icontains=word) | Q(unit__icontains=word)
-                               | Q(owner_institution__name__icontains=word)
-                               | Q(owner_institution__acronym__icontains=word))
-        if d["country"]:
-            qs = qs.filter(owner_institution__country__code=d["country"])
-        if d["institution"]:
-            qs = qs.filter(Q(owner_institution__name__icontains=d["institution"])
-                           | Q(owner_institution__acronym__icontains=d["institution"]))
-        for key, field in (("area", "areas"), ("function", "functions"), ("language", "languages")):
-            if d[key]:
-                qs = qs.filter(**{f"{field}__contains": f",{d[key]},"})
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-    return form, qs
+    filterset = ContactFilter(params, queryset=qs)
+    # Invalid values (an unknown area, say) are shown on the form and filter nothing.
+    return form, (filterset.qs if filterset.is_valid() else qs)
 
 
 def contact_list(request):
     _need(request.user, "directory.view_contact")
-    searching = any(request.GET.get(k) for k in ("q", "country", "institution", "area", "function", "language",
-                                                  "status"))
+    searching = any(request.GET.get(k) for k in SEARCH_KEYS)
     form, qs = filtered(request.user, request.GET, "search" if searching else "list")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     audit_listing(request.user, Contact, [c.pk for c in page], kind="search" if searching else "list",
@@ -139,11 +125,14 @@ def _card_context(request, contact, **extra):
     viewer_tz = user.institution.country.timezone if user.institution_id else "UTC"
     at_work, local = working_now(contact, timezone.now())
     history = Authorisation.objects.restrict(user, "list").filter(contact=contact).select_related("decided_by")
+    # Buttons only for what the policy allows (the actions ask again).
+    can_change, can_authorise = can(user, contact, "change"), can(user, contact, "authorise")
     ctx = {
         "c": contact, "at_work": at_work, "local_now": local, "viewer_tz": viewer_tz,
         "phone": display_phone(contact.phone), "mobile": display_phone(contact.mobile),
-        "history": history, "can_manage": actions.can_manage(user, contact),
-        "can_authorise": actions.can_authorise(user, contact), "is_self": contact.user_id == user.pk,
+        "history": history, "can_change": can_change, "can_authorise": can_authorise,
+        "can_confirm": can_change or can_authorise or can(user, contact, "confirm"),
+        "can_consent": can(user, contact, "consent"),
         "validity_form": ValidityForm(), "reason_form": ReasonForm(), "consent_form": ConsentForm(),
         "can_export": user.has_perm("directory.export_contact"),
         "public_actor": PublicKeyActor.objects.restrict(user, "view").filter(contact=contact).first(),
@@ -187,9 +176,8 @@ def contact_new(request):
 
 
 def contact_edit(request, pk):
-    contact = access_contact_by_id(request.user, pk)
-    if not actions.can_manage(request.user, contact):
-        raise PermissionDenied
+    """Ordinary edits, by the owner institution (anyone else: 404)."""
+    contact = access_contact_by_id(request.user, pk, "change")
     form = ContactForm(request.user, request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,8 +221,10 @@ def contact_decide(request, pk, decision):
             if decision == "suspender":
                 actions.do_suspend_contact(request.user, contact, reason=reason.cleaned_data["reason"])
             else:
+                # The owner institution may only register a departure; the Cancillería chooses.
+                departure = reason.cleaned_data["departure"] or not can(request.user, contact, "authorise")
                 actions.do_revoke_contact(request.user, contact, reason=reason.cleaned_data["reason"],
-                                          departure=reason.cleaned_data["departure"])
+                                          departure=departure)
         elif decision == "reactivar":
             actions.do_reinstate_contact(request.user, contact)
         elif decision == "confirmar":
@@ -410,6 +400,7 @@ def key_actors(request):
 
 @require_POST
 def key_actor_decide(request, pk, decision):
+    """The ST approves or withdraws a listing; the person withdraws their own (the actions decide, else 404)."""
     actor = PublicKeyActor.objects.restrict(request.user, "view").filter(pk=pk).first()
     if actor is None or decision not in ("aprobar", "retirar"):
         raise Http404

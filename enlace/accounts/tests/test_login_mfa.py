@@ -117,7 +117,7 @@ def test_idle_session_expires_after_30_minutes_with_a_message():
         r = c.get("/inicio/", follow=True)
         assert "Su sesión expiró" in r.content.decode()
         assert r.redirect_chain[0][0].startswith("/cuenta/entrar/")
-    assert AuditEvent.objects.filter(kind="session_expired", actor=user, detail__reason="idle").exists()
+    assert AuditEvent.objects.filter(kind="session_expired", actor=user, detail__expired="idle").exists()
 
 
 @pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_session_ends_after_12_hours_even_when_active():
             assert c.get("/inicio/").status_code == 200
         traveller.shift(dt.timedelta(hours=2, minutes=1))
         assert c.get("/inicio/").status_code == 302
-    assert AuditEvent.objects.filter(kind="session_expired", actor=user, detail__reason="absolute").exists()
+    assert AuditEvent.objects.filter(kind="session_expired", actor=user, detail__expired="absolute").exists()
 
 
 @pytest.mark.django_db

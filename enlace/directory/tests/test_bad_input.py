@@ -48,7 +48,7 @@ def test_phone_is_stored_in_e164():
 
 
 def test_duplicate_person_is_refused_with_a_pointer_to_the_existing_entry():
-    admin = f.user("GTM", "focal_point")
+    admin = f.user("GTM", "focal_point", authorised=False)  # no entry of their own: the count below is the proposal
     first = propose(admin, first_name="José", last_name="Pérez López")
     web = f.verified_client(admin)
     d = data(admin, first_name="jose", last_name="PEREZ  lopez")
@@ -102,7 +102,7 @@ HEADER = ["pais", "institucion", "nombre", "apellidos", "cargo", "unidad", "area
 
 
 def test_import_with_errors_reports_line_and_column_and_imports_nothing():
-    admin = f.user("HND", "focal_point")
+    admin = f.user("HND", "focal_point", authorised=False)
     inst = f.institution("HND", Institution.Type.POLICE)
     good = ["HND", inst.acronym, "Ana", "Reyes", "Oficial", "", "investigation", "", "es", "ana@example.org",
             phone("HND"), "", "", "08:00", "16:00"]
@@ -136,7 +136,7 @@ def test_import_csv_success_creates_proposals_only():
 
 
 def test_import_of_another_country_or_garbage_file_is_refused():
-    admin = f.user("HND", "focal_point")
+    admin = f.user("HND", "focal_point", authorised=False)
     inst = f.institution("GTM", Institution.Type.POLICE)
     row = ["GTM", inst.acronym, "Ana", "Reyes", "Oficial", "", "investigation", "", "es", "ana@example.org",
            phone("GTM"), "", "", "", ""]

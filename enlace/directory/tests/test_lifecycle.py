@@ -43,9 +43,10 @@ def test_honduran_proposal_is_invisible_abroad_until_honduras_authorises_and_pan
     r = f.token_client(pan_chancery).post(f"/api/v1/directory/contacts/{contact.pk}/authorise/",
                                           {"valid_until": "2030-01-01"}, format="json")
     assert r.status_code == 404
-    # The ST sees it but may not authorise it either: only Honduras's Cancillería decides.
+    # The ST sees it but may not authorise it either: only Honduras's Cancillería decides (404, was 403:
+    # a decision the user may not take does not exist for them).
     r = f.verified_client(st).post(f"{card}autorizar/", {"valid_until": "2030-01-01"})
-    assert r.status_code == 403
+    assert r.status_code == 404
     contact.refresh_from_db()
     assert contact.status == "proposed"
 
@@ -59,13 +60,13 @@ def test_honduran_proposal_is_invisible_abroad_until_honduras_authorises_and_pan
 
     # Once it is visible, Panama's Cancillería still cannot revoke it.
     r = f.verified_client(pan_chancery).post(f"{card}revocar/", {"reason": "x"})
-    assert r.status_code == 403
+    assert r.status_code == 404
     contact.refresh_from_db()
     assert contact.status == "active"
 
 
 def test_revocation_refuses_the_old_session_and_token_on_the_next_request():
-    person = f.user("HND", "focal_point")
+    person = f.user("HND", "focal_point", authorised=False)
     admin = f.user("HND", "focal_point")
     hnd_chancery = chancery("HND")
     contact = propose(admin, user=person)
@@ -97,7 +98,7 @@ def test_revocation_refuses_the_old_session_and_token_on_the_next_request():
 
 
 def test_exchange_rights_only_for_active_authorised_contacts():
-    person, admin = f.user("GTM", "focal_point"), f.user("GTM", "focal_point")
+    person, admin = f.user("GTM", "focal_point", authorised=False), f.user("GTM", "focal_point")
     contact = propose(admin, user=person)
     assert not is_authorised_focal_point(person)
     from enlace.directory.actions import do_authorise_contact, do_reinstate_contact, do_suspend_contact
@@ -127,7 +128,9 @@ def test_change_notices_reach_the_network():
     do_authorise_contact(ch, contact)
     kinds = list(Notification.objects.filter(recipient=reader).values_list("kind", flat=True))
     assert kinds == ["directory.added"]
-    do_update_contact(admin, contact, {**data(admin), "first_name": "Nuevo", "last_name": contact.last_name,
+    # An ordinary change (the unit) is news; a change of who the entry designates is tested apart.
+    do_update_contact(admin, contact, {**data(admin), "unit": "Nueva unidad", "last_name": contact.last_name,
+                                       "first_name": contact.first_name, "position": contact.position,
                                        "email": contact.email, "phone": contact.phone})
     do_revoke_contact(admin, contact, reason="Jubilación", departure=True)
     kinds = sorted(Notification.objects.filter(recipient=reader).values_list("kind", flat=True))

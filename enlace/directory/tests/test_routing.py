@@ -27,8 +27,9 @@ def guatemala(tuesday):
     ch = chancery("GTM")
     fis = f.institution("GTM", Institution.Type.PROSECUTION)
     police = f.institution("GTM", Institution.Type.POLICE)
-    prosecutor_admin = f.user("GTM", "focal_point", inst=fis)
-    police_admin = f.user("GTM", "focal_point", inst=police)
+    # The administrators need no entry of their own (it would be a candidate too).
+    prosecutor_admin = f.user("GTM", "focal_point", inst=fis, authorised=False)
+    police_admin = f.user("GTM", "focal_point", inst=police, authorised=False)
     mla_in_hours = authorised(prosecutor_admin, ch, last_name="FiscalHorario", areas=["prosecution"],
                               functions=["mla_central_authority"], hours_start=datetime.time(8),
                               hours_end=datetime.time(16))
@@ -41,7 +42,7 @@ def guatemala(tuesday):
                             functions=["contact_24_7", "information_exchange"])
     proposed_only = propose(prosecutor_admin, last_name="FiscalPropuesto", areas=["prosecution"],
                             functions=["mla_central_authority"])
-    hnd_admin = f.user("HND", "focal_point", inst=f.institution("HND", Institution.Type.PROSECUTION))
+    hnd_admin = f.user("HND", "focal_point", inst=f.institution("HND", Institution.Type.PROSECUTION), authorised=False)
     honduran = authorised(hnd_admin, chancery("HND"), last_name="FiscalHonduras", areas=["prosecution"],
                           functions=["mla_central_authority"])
     return {"in_hours": mla_in_hours, "night": mla_night, "plain": prosecutor_plain, "police": police_247,

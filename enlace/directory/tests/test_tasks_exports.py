@@ -29,7 +29,8 @@ def test_reminders_30_and_7_days_once_each_then_expiry_ends_access(time_machine)
     import zoneinfo
 
     gt = zoneinfo.ZoneInfo("America/Guatemala")  # settings.TIME_ZONE: the dates the clock works with
-    person, admin, ch = f.user("PAN", "focal_point"), f.user("PAN", "focal_point"), chancery("PAN")
+    person, ch = f.user("PAN", "focal_point", authorised=False), chancery("PAN")
+    admin = f.user("PAN", "focal_point")
     today = datetime.datetime.now(gt).date()
     until = today + datetime.timedelta(days=25)
     contact = do_authorise_contact(ch, propose(admin, user=person), valid_until=until)
@@ -118,13 +119,13 @@ def test_data_quality_page_shows_stale_gaps_and_duplicates(time_machine):
 def test_key_actor_needs_consent_and_st_approval_and_shows_institutional_data_only():
     from rest_framework.test import APIClient
 
-    person, admin = f.user("MEX", "focal_point"), f.user("MEX", "focal_point")
+    person, admin = f.user("MEX", "focal_point", authorised=False), f.user("MEX", "focal_point")
     contact = authorised(admin, user=person, first_name="Valeria", last_name="Secreta")
     st = f.user("CRM", "st", inst=f.institution("CRM", "secretariat"))
-    # Someone else cannot consent for the person.
+    # Someone else cannot consent for the person: for them that decision does not exist (404, was 403).
     r = f.verified_client(admin).post(f"/directorio/contacto/{contact.pk}/consentimiento/",
                                       {"consent": "on", "public_email": "info@inm.gob.mx"})
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = f.verified_client(person).post(f"/directorio/contacto/{contact.pk}/consentimiento/",
                                        {"consent": "on", "public_email": "info@inm.gob.mx"})
     assert r.status_code == 302
@@ -145,7 +146,7 @@ def test_key_actor_needs_consent_and_st_approval_and_shows_institutional_data_on
 
 
 def test_consent_refuses_personal_work_email():
-    person, admin = f.user("MEX", "focal_point"), f.user("MEX", "focal_point")
+    person, admin = f.user("MEX", "focal_point", authorised=False), f.user("MEX", "focal_point")
     contact = authorised(admin, user=person)
     with pytest.raises(Exception) as exc:
         do_consent_public_listing(person, contact, public_email=contact.email)
@@ -160,9 +161,10 @@ def test_demo_loader_links_users_and_leaves_one_pending_and_one_expiring():
     load_directory_demo(io.StringIO())
     active = Contact.objects.filter(status="active")
     assert active.filter(user__username="enlace.gtm").exists() and active.filter(user__username="fiscal.gtm").exists()
-    assert active.values("owner_institution__country").distinct().count() == 11
+    # Every member country and the ST (CRM) has authorised entries.
+    assert active.values("owner_institution__country").distinct().count() == 12
     assert Contact.objects.filter(status="proposed", owner_institution__country__code="HND").count() == 1
     soon = datetime.date.today() + datetime.timedelta(days=30)
     assert active.filter(valid_until__lte=soon).count() == 1
     load_directory_demo(io.StringIO())  # idempotent
-    assert Contact.objects.count() == 23
+    assert Contact.objects.count() == 11 * 4 + 2 + 1

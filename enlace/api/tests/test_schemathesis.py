@@ -19,6 +19,7 @@ import re
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -65,14 +66,18 @@ def _seed(api, partner_api):
              format="json")
     api.post("/api/v1/case-links/", {"case": case["id"], "kind": "phone", "source": person["id"],
                                      "value": "+50499990000"}, format="json")
-    for sender, to in ((api, "GTM"), (partner_api, "HND")):
+    for sender, recipient, to in ((api, partner_api, "GTM"), (partner_api, api, "HND")):
         thread = sender.post("/api/v1/exchange/threads/", {
             "kind": "info_request", "subject": "Consulta semilla", "body": "Texto", "recipient_countries": [to],
             "details": {}}, format="json").json()
         assert "id" in thread, thread
-        sender.post(f"/api/v1/exchange/threads/{thread['id']}/messages/", {"body": "Respuesta"}, format="json")
-        sender.post(f"/api/v1/exchange/threads/{thread['id']}/forward-requests/",
-                    {"target_country": "SLV", "reason": "Ruta"}, format="json")
+        recipient.post(f"/api/v1/exchange/threads/{thread['id']}/messages/", {"body": "Respuesta"}, format="json")
+        r = recipient.post(f"/api/v1/exchange/threads/{thread['id']}/forward-requests/",
+                           {"target_country": "SLV", "reason": "Ruta"}, format="json")
+        assert r.status_code == 201, r.content
+        r = sender.post(f"/api/v1/exchange/threads/{thread['id']}/attachments/",
+                        {"file": SimpleUploadedFile("informe.pdf", b"%PDF-1.4\n%%EOF\n")}, format="multipart")
+        assert r.status_code == 201, r.content
 
 
 def _known_ids(api, schema_dict) -> dict[str, list]:

@@ -17,4 +17,10 @@ def navigation(request):
                 entries.append({"url": reverse(entry["url"]), "label": entry["label"], "order": entry.get("order", 50)})
         entries.sort(key=lambda e: e["order"])
     roles = [role_label(code) for code in sorted(user.role_codes())] if user is not None and user.is_authenticated else []
-    return {"nav_entries": entries, "user_roles": roles}
+    banner = None
+    if user is not None and user.is_authenticated and user.is_verified():
+        # An official without cross-border standing is told so on every page, and why.
+        from enlace.directory.policy import standing_banner
+
+        banner = standing_banner(user)
+    return {"nav_entries": entries, "user_roles": roles, "standing_banner": banner}

@@ -83,6 +83,28 @@ def standing_notice(user) -> dict | None:
     return {"status": status, "date": date}
 
 
+def standing_banner(user) -> str | None:
+    """The menu banner for an official without cross-border standing (translated), or ``None``."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    notice = standing_notice(user)
+    if notice is None:
+        return None
+    date = date_format(notice["date"], "SHORT_DATE_FORMAT") if notice["date"] else ""
+    why = {
+        Contact.Status.REVOKED: _("La Cancillería revocó su autorización como punto focal el %(date)s."),
+        Contact.Status.SUSPENDED: _("La Cancillería suspendió su autorización como punto focal el %(date)s."),
+        Contact.Status.EXPIRED: _("Su autorización como punto focal venció el %(date)s."),
+        Contact.Status.PROPOSED: _("Su entrada en el directorio espera la autorización de su Cancillería."),
+    }.get(notice["status"], _("No tiene una entrada autorizada en el directorio de puntos focales."))
+    return " ".join([
+        _("Su autorización no está vigente: solo ve información de su país y no puede intercambiar con otros países."),
+        why % {"date": date} if "%(date)s" in why else why,
+        _("Para recuperar el acceso a la red, su Cancillería debe autorizarle."),
+    ])
+
+
 def authorised_contacts_for(user, *, country=None, function: str | None = None, area: str | None = None):
     """Authorised, in-force contacts that ``user`` may see (through the sharing policy)."""
     qs = Contact.objects.restrict(user, "list").filter(in_force_q()).select_related("owner_institution__country")

@@ -1,15 +1,22 @@
-"""Every change to cases, entities, links, route legs and imports. Atomic and audited."""
+"""Every change to cases, entities, links, route legs and imports. Atomic and audited: one event each.
+
+Every action re-reads its record through the policy first (``require(user, record, action)``): a
+record the user may not change does not exist for them (404), whatever the caller passed in.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
+from enlace.sharing.access import require
 from enlace.sharing.actions import sharing_snapshot
 from enlace.sharing.policy import Distribution, audience_of
 
@@ -31,17 +38,13 @@ def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-def _require_owner(user, record) -> None:
-    """Writes: the owner institution only, re-checked through the policy (stale objects cannot slip by)."""
-    if not type(record).objects.restrict(user, "change").filter(pk=record.pk).exists():
-        raise PermissionDenied(_("Solo la institución propietaria del caso puede modificarlo."))
-
-
 def _next_reference(user) -> str:
     code = user.institution.country.code
     year = timezone.localdate().year
     prefix = f"{code}-{year}-"
-    existing = Case._default_manager.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    # The sequence runs over every case of the country and year, whoever may read them: a system read.
+    existing = (Case.objects.unrestricted(reason="cases: next case reference (sequence number)")
+                .filter(reference__startswith=prefix).values_list("reference", flat=True))
     numbers = [int(r.rsplit("-", 1)[-1]) for r in existing if r.rsplit("-", 1)[-1].isdigit()]
     return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
 
@@ -51,8 +54,9 @@ def _next_reference(user) -> str:
 @transaction.atomic
 def do_create_case(user, *, title: str, case_type: str, tags=(), distribution: str = Distribution.INSTITUTION,
                    sharing_group=None, handling: dict | None = None, **fields) -> Case:
+    """Register a case owned by the user's institution (``institution`` distribution unless chosen)."""
     if not user.has_perm("cases.add_case") or user.institution_id is None:
-        raise PermissionDenied(_("No tiene permiso para registrar casos."))
+        raise Http404
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
     unknown = set(fields) - set(CASE_FIELDS)
@@ -74,7 +78,8 @@ def do_create_case(user, *, title: str, case_type: str, tags=(), distribution: s
 
 @transaction.atomic
 def do_update_case(user, case: Case, *, tags=None, **fields) -> Case:
-    _require_owner(user, case)
+    """Change the facts of a case (owner institution)."""
+    case = require(user, case, "change")
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise ValueError(f"unknown case fields: {sorted(unknown)}")
@@ -93,7 +98,7 @@ def do_update_case(user, case: Case, *, tags=None, **fields) -> Case:
 @transaction.atomic
 def do_set_case_matching(user, case: Case, *, allow: bool) -> Case:
     """The owner decides whether the case's persons take part in hit/no-hit matching."""
-    _require_owner(user, case)
+    case = require(user, case, "change")
     before = {"allow_matching": case.allow_matching}
     case.allow_matching = bool(allow)
     case.save(update_fields=["allow_matching", "updated_at"])
@@ -101,9 +106,9 @@ def do_set_case_matching(user, case: Case, *, allow: bool) -> Case:
     return case
 
 
-def _children(case: Case):
-    for model in (Entity, Link, RouteLeg, ImportBatch):
-        yield from model._default_manager.filter(case=case)
+CHILD_MODELS = (Entity, Link, RouteLeg, ImportBatch)
+HANDLING_KEYS = ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
+                 "handling_other")
 
 
 @transaction.atomic
@@ -112,40 +117,44 @@ def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group
     """Re-share a case; its child records follow, except records narrowed on purpose and records of children.
 
     Records that do not follow are never left wider than the case (a child narrows, never widens).
+    One audit event, on the case, naming the children that followed and those narrowed.
     """
-    _require_owner(user, case)
+    case = require(user, case, "share")
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
     before = sharing_snapshot(case)
     case.distribution = distribution
     case.sharing_group = sharing_group
     for key, value in (handling or {}).items():
-        if key not in ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
-                       "handling_other"):
+        if key not in HANDLING_KEYS:
             raise ValueError(key)
         setattr(case, key, value)
     case.clean_sharing()
     case.save()
     parent_audience = audience_of(case)
-    followed, clamped = 0, 0
-    for child in _children(case):
-        child_before = sharing_snapshot(child)
-        if getattr(child, "follows_case", False) and not getattr(child, "child_protection", False):
-            child.distribution, child.sharing_group = case.distribution, case.sharing_group
-            followed += 1
-        elif not audience_of(child).within(parent_audience):
-            child.distribution, child.sharing_group = Distribution.INSTITUTION, None
-            clamped += 1
-        else:
-            continue
-        for key in ("handling_intelligence_only", "handling_no_judicial_use", "handling_no_onward_sharing",
-                    "handling_other"):
-            setattr(child, key, getattr(case, key))
-        child.save()
-        log_event("sharing", user=user, obj=child, before=child_before, after=sharing_snapshot(child),
-                  detail={"cascade_from_case": case.pk})
+    detail = {}
+    followed = clamped = 0
+    for model in CHILD_MODELS:
+        # Every child of a case belongs to the case's owner institution, so the owner's "share" reaches
+        # all of them (the policy, not a read around it).
+        changed = []
+        for child in model.objects.restrict(user, "share").filter(case=case).select_related("sharing_group"):
+            if getattr(child, "follows_case", False) and not getattr(child, "child_protection", False):
+                child.distribution, child.sharing_group = case.distribution, case.sharing_group
+                followed += 1
+            elif not audience_of(child).within(parent_audience):
+                child.distribution, child.sharing_group = Distribution.INSTITUTION, None
+                clamped += 1
+            else:
+                continue
+            for key in HANDLING_KEYS:
+                setattr(child, key, getattr(case, key))
+            child.save()
+            changed.append(child.pk)
+        if changed:
+            detail[f"{model._meta.model_name}_ids"] = changed[:1000]
     log_event("sharing", user=user, obj=case, before=before, after=sharing_snapshot(case),
-              detail={"children_followed": followed, "children_narrowed": clamped})
+              detail={**detail, "count": followed + clamped})
     return case
 
 
@@ -201,7 +210,9 @@ def _entity_after(entity: Entity) -> dict:
 
 def _create_entity(user, case: Case, *, schema: str, role: str = "", role_reviewed: bool = True,
                    ftm_id: str = "", distribution: str | None = None, sharing_group=None, minor_owner=None,
-                   **fields) -> Entity:
+                   audit: bool = True, **fields) -> Entity:
+    """Create one entity of ``case`` (already checked by the calling action); ``audit=False`` when the
+    calling action writes the one event itself (an import)."""
     unknown = set(fields) - set(ENTITY_FIELDS)
     if unknown:
         raise ValueError(f"unknown entity fields: {sorted(unknown)}")
@@ -216,7 +227,8 @@ def _create_entity(user, case: Case, *, schema: str, role: str = "", role_review
     _default_child_sharing(entity, case, minor=minor, distribution=distribution, sharing_group=sharing_group)
     entity.clean_sharing()
     entity.save()
-    log_event("write", user=user, obj=entity, after=_entity_after(entity), detail={"case": case.pk})
+    if audit:
+        log_event("write", user=user, obj=entity, after=_entity_after(entity), detail={"case_id": case.pk})
     return entity
 
 
@@ -224,14 +236,16 @@ def _create_entity(user, case: Case, *, schema: str, role: str = "", role_review
 def do_add_entity(user, case: Case, *, schema: str, role: str = "", distribution: str | None = None,
                   sharing_group=None, **fields) -> Entity:
     """Add an entity to a case. A person needs an explicit role; a child's record starts at ``institution``."""
-    _require_owner(user, case)
+    case = require(user, case, "change")
     return _create_entity(user, case, schema=schema, role=role, role_reviewed=True, distribution=distribution,
                           sharing_group=sharing_group, **fields)
 
 
 @transaction.atomic
 def do_update_entity(user, entity: Entity, **fields) -> Entity:
-    _require_owner(user, entity)
+    """Change an entity's facts. A person found to be a child is narrowed at once, with its links and the
+    documents it holds (one audit event, naming the records narrowed with it)."""
+    entity = require(user, entity, "change")
     unknown = set(fields) - set(ENTITY_FIELDS)
     if unknown:
         raise ValueError(f"unknown entity fields: {sorted(unknown)}")
@@ -239,42 +253,32 @@ def do_update_entity(user, entity: Entity, **fields) -> Entity:
     for key, value in fields.items():
         setattr(entity, key, value)
     _validate_entity(entity)
+    detail = {}
     if _person_is_protected(entity) and not entity.child_protection:
-        # Became (or was found to be) a child: narrow at once.
-        entity.child_protection = True
-        entity.follows_case = False
-        entity.distribution, entity.sharing_group = Distribution.INSTITUTION, None
-        for link in [*entity.links_out.all(), *entity.links_in.all()]:
-            _protect_link(user, link)
-        for doc in entity.held_documents():
-            _protect_entity(user, doc)
+        # Became (or was found to be) a child: narrow at once, with everything that names the child.
+        _protect(entity)
+        links = list(Link.objects.restrict(user, "share").filter(Q(source=entity) | Q(target=entity)))
+        docs = Entity.objects.restrict(user, "share").filter(pk__in=[
+            lk.target_id for lk in links if lk.kind == Link.Kind.HOLDS_DOCUMENT and lk.source_id == entity.pk])
+        for record in [*links, *docs]:
+            _protect(record)
+            record.save()
+        detail = {"link_ids": [lk.pk for lk in links], "entity_ids": [d.pk for d in docs], "child_protection": True}
     entity.save()
-    log_event("write", user=user, obj=entity, before=before, after=_entity_after(entity))
+    log_event("write", user=user, obj=entity, before=before, after=_entity_after(entity), detail=detail)
     return entity
 
 
-def _protect_entity(user, entity: Entity) -> None:
-    before = sharing_snapshot(entity)
-    entity.child_protection, entity.follows_case = True, False
-    entity.distribution, entity.sharing_group = Distribution.INSTITUTION, None
-    entity.save()
-    log_event("sharing", user=user, obj=entity, before=before, after=sharing_snapshot(entity),
-              detail={"child_protection": True})
-
-
-def _protect_link(user, link: Link) -> None:
-    before = sharing_snapshot(link)
-    link.child_protection, link.follows_case = True, False
-    link.distribution, link.sharing_group = Distribution.INSTITUTION, None
-    link.save()
-    log_event("sharing", user=user, obj=link, before=before, after=sharing_snapshot(link),
-              detail={"child_protection": True})
+def _protect(record) -> None:
+    """A child's record (or a record naming a child): its own institution only, never following the case."""
+    record.child_protection, record.follows_case = True, False
+    record.distribution, record.sharing_group = Distribution.INSTITUTION, None
 
 
 @transaction.atomic
 def do_review_role(user, entity: Entity, *, role: str) -> Entity:
     """Confirm (or correct) a person's role in the case. Recorded with who reviewed it and when."""
-    _require_owner(user, entity)
+    entity = require(user, entity, "review_role")
     if not entity.is_person:
         raise ValidationError({"role": _("Solo las personas tienen una función en el caso.")})
     if role not in Entity.Role.values:
@@ -283,8 +287,7 @@ def do_review_role(user, entity: Entity, *, role: str) -> Entity:
     entity.role, entity.role_reviewed = role, True
     entity.role_reviewed_by, entity.role_reviewed_at = user, timezone.now()
     entity.save(update_fields=["role", "role_reviewed", "role_reviewed_by", "role_reviewed_at", "updated_at"])
-    log_event("write", user=user, obj=entity, before=before, after={"role": role, "role_reviewed": True},
-              detail={"review": "role"})
+    log_event("write", user=user, obj=entity, before=before, after={"role": role, "role_reviewed": True})
     return entity
 
 
@@ -295,7 +298,7 @@ def do_change_entity_sharing(user, entity: Entity, *, distribution: str, sharing
 
     Records of children cannot go beyond ``country`` here; that needs ``do_widen_child_record``.
     """
-    _require_owner(user, entity)
+    entity = require(user, entity, "share")
     if entity.child_protection and WIDTH.get(distribution, 9) > WIDTH[Distribution.COUNTRY]:
         raise ValidationError({"distribution": _(
             "Es el registro de una persona menor de edad: para compartirlo más allá de su país use la ampliación "
@@ -307,7 +310,7 @@ def do_change_entity_sharing(user, entity: Entity, *, distribution: str, sharing
 def do_widen_child_record(user, entity: Entity, *, distribution: str, sharing_group=None, justification: str,
                           confirmed: bool) -> Entity:
     """The explicit, reviewed action that widens the record of a child beyond the country."""
-    _require_owner(user, entity)
+    entity = require(user, entity, "share")
     if not entity.child_protection:
         raise ValidationError({"distribution": _("Este registro no está protegido como registro de menor de edad.")})
     if not confirmed:
@@ -336,11 +339,16 @@ def _set_child_sharing(user, record, distribution, sharing_group, *, justificati
 
 @transaction.atomic
 def do_delete_entity(user, entity: Entity) -> None:
-    _require_owner(user, entity)
+    """Delete an entity (and its links). Refused while data of it was released after a hit."""
+    entity = require(user, entity, "delete")
     before = _entity_after(entity)
-    pk = entity.pk
-    log_event("write", user=user, obj=entity, before=before, after=None, detail={"deleted": pk})
-    entity.delete()
+    log_event("write", user=user, obj=entity, before=before, after=None, detail={"deleted": True})
+    try:
+        with transaction.atomic():
+            entity.delete()
+    except models.ProtectedError:
+        raise ValidationError(_("No se puede eliminar: datos de esta persona se compartieron tras una "
+                                "coincidencia.")) from None
 
 
 # --- links ---------------------------------------------------------------------------------------------------------
@@ -356,7 +364,9 @@ LINK_RULES = {
 
 
 def _create_link(user, case: Case, *, kind: str, source: Entity, target: Entity | None = None, value: str = "",
-                 details: dict | None = None, ftm_id: str = "") -> Link:
+                 details: dict | None = None, ftm_id: str = "", audit: bool = True) -> Link:
+    """Create one link of ``case`` (entities already checked by the calling action); ``audit=False`` when
+    the calling action writes the one event itself (an import)."""
     if kind not in Link.Kind.values:
         raise ValidationError({"kind": _("Tipo de vínculo desconocido.")})
     if source.case_id != case.pk or (target is not None and target.case_id != case.pk):
@@ -389,24 +399,33 @@ def _create_link(user, case: Case, *, kind: str, source: Entity, target: Entity 
     if kind == Link.Kind.USES_PHONE and value not in (source.phones or []):
         source.phones = [*(source.phones or []), value]
         source.save(update_fields=["phones", "updated_at"])
+    detail = {}
     if kind == Link.Kind.HOLDS_DOCUMENT and source.child_protection and not target.child_protection:
-        _protect_entity(user, target)
-    log_event("write", user=user, obj=link, after={"kind": kind, "source": source.pk,
-                                                   "target": target.pk if target else None, "value": value,
-                                                   **sharing_snapshot(link)})
+        # A child's document names the child: it is narrowed with the link.
+        _protect(target)
+        target.save()
+        detail = {"entity_ids": [target.pk], "child_protection": True}
+    if audit:
+        log_event("write", user=user, obj=link, after={"kind": kind, "source_id": source.pk,
+                                                       "target_id": target.pk if target else None, "value": value,
+                                                       **sharing_snapshot(link)}, detail=detail)
     return link
 
 
 @transaction.atomic
 def do_add_link(user, case: Case, *, kind: str, source: Entity, target: Entity | None = None, value: str = "",
                 details: dict | None = None) -> Link:
-    _require_owner(user, case)
+    """Link two entities of a case (or a person and a phone number); both ends re-read for the owner."""
+    case = require(user, case, "change")
+    source = require(user, source, "change")
+    target = require(user, target, "change") if target is not None else None
     return _create_link(user, case, kind=kind, source=source, target=target, value=value, details=details)
 
 
 @transaction.atomic
 def do_delete_link(user, link: Link) -> None:
-    _require_owner(user, link)
+    """Delete a link of a case (owner institution)."""
+    link = require(user, link, "delete")
     log_event("write", user=user, obj=link, before={"kind": link.kind, "source": link.source_id,
                                                     "target": link.target_id, "value": link.value}, after=None)
     link.delete()
@@ -416,7 +435,8 @@ def do_delete_link(user, link: Link) -> None:
 
 @transaction.atomic
 def do_add_route_leg(user, case: Case, **fields) -> RouteLeg:
-    _require_owner(user, case)
+    """Add a leg to the route of a case; it follows the case's distribution."""
+    case = require(user, case, "change")
     unknown = set(fields) - set(LEG_FIELDS)
     if unknown:
         raise ValueError(f"unknown route leg fields: {sorted(unknown)}")
@@ -448,7 +468,8 @@ def _validate_leg(leg: RouteLeg) -> None:
 
 @transaction.atomic
 def do_delete_route_leg(user, leg: RouteLeg) -> None:
-    _require_owner(user, leg)
+    """Delete a leg of the route of a case (owner institution)."""
+    leg = require(user, leg, "delete")
     log_event("write", user=user, obj=leg, before=_snapshot(leg, LEG_FIELDS), after=None)
     leg.delete()
 
@@ -462,7 +483,7 @@ def do_upload_import(user, case: Case, upload) -> ImportBatch:
 
     from . import importing
 
-    _require_owner(user, case)
+    case = require(user, case, "change")
     parsed = importing.inspect_upload(upload)  # raises ValidationError with a clear message
     rel, digest, size = store_encrypted(upload)
     batch = ImportBatch(case=case, owner_institution=case.owner_institution, created_by=user,
@@ -479,9 +500,10 @@ def do_upload_import(user, case: Case, upload) -> ImportBatch:
 
 @transaction.atomic
 def do_set_import_mapping(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
+    """Choose which column of the file feeds which field (before running the import)."""
     from . import importing
 
-    _require_owner(user, batch)
+    batch = require(user, batch, "change")
     if batch.status == ImportBatch.Status.IMPORTED:
         raise ValidationError(_("Esta importación ya se realizó."))
     clean = importing.clean_mapping(mapping, batch.header)
@@ -492,37 +514,55 @@ def do_set_import_mapping(user, batch: ImportBatch, mapping: dict) -> ImportBatc
     return batch
 
 
+@transaction.atomic
 def do_run_import(user, batch: ImportBatch, *, progress=None) -> ImportBatch:
-    """Validate every line, then import all of it in one transaction — or nothing, with line-level errors."""
+    """Validate every line, then import all of it — or nothing, with line-level errors.
+
+    The rows are written in a savepoint that is rolled back on the first error; the batch's outcome is
+    kept either way. One audit event for the whole import, naming the records it created.
+    """
     from enlace.core.uploads import read_decrypted
 
     from . import importing
 
-    _require_owner(user, batch)
+    batch = require(user, batch, "change")
     if batch.status == ImportBatch.Status.IMPORTED:
         raise ValidationError(_("Esta importación ya se realizó."))
     data = read_decrypted(batch.stored_path)
     errors: list[dict] = []
+    made: dict[str, list[int]] = {"entity_ids": [], "link_ids": []}
+
+    def create_entity(*args, **kwargs):
+        entity = _create_entity(*args, audit=False, **kwargs)
+        made["entity_ids"].append(entity.pk)
+        return entity
+
+    def create_link(*args, **kwargs):
+        link = _create_link(*args, audit=False, **kwargs)
+        made["link_ids"].append(link.pk)
+        return link
+
     created = 0
     try:
         with transaction.atomic():
             case = batch.case
             rows = importing.parse_rows(data, batch.file_format, batch.mapping, errors)
             if not errors:
-                created = importing.apply_rows(user, case, rows, errors, create_entity=_create_entity,
-                                               create_link=_create_link, progress=progress)
+                created = importing.apply_rows(user, case, rows, errors, create_entity=create_entity,
+                                               create_link=create_link, progress=progress)
             if errors:
                 raise importing.ImportFailed
     except importing.ImportFailed:
         created = 0
-    with transaction.atomic():
-        before = {"status": batch.status}
-        batch.errors = errors[:1000]
-        batch.status = ImportBatch.Status.FAILED if errors else ImportBatch.Status.IMPORTED
-        batch.imported_count = created
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["errors", "status", "imported_count", "finished_at", "updated_at"])
-        log_event("write", user=user, obj=batch, before=before,
-                  after={"status": batch.status, "imported": created, "errors": len(errors)},
-                  detail={"case": batch.case_id, "first_errors": errors[:5]})
+        made = {"entity_ids": [], "link_ids": []}
+    before = {"status": batch.status}
+    batch.errors = errors[:1000]
+    batch.status = ImportBatch.Status.FAILED if errors else ImportBatch.Status.IMPORTED
+    batch.imported_count = created
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["errors", "status", "imported_count", "finished_at", "updated_at"])
+    log_event("import", user=user, obj=batch, before=before,
+              after={"status": batch.status, "created": created, "count": len(errors)},
+              detail={"case_id": batch.case_id, "entity_ids": made["entity_ids"][:5000],
+                      "link_ids": made["link_ids"][:5000]})
     return batch

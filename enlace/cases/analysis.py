@@ -30,7 +30,8 @@ def doc_key(number: str) -> str:
 def case_graph(user, case: Case, *, linked: bool = False) -> dict:
     """Nodes and edges of one case (and, if ``linked``, of the visible cases sharing a phone or document)."""
     entities = list(Entity.objects.restrict(user, "view").filter(case=case).select_related("case"))
-    links = list(Link.objects.restrict(user, "view").filter(case=case).select_related("source", "target"))
+    # Only ids of the ends are used: an end is drawn only if it is among the entities the user may read.
+    links = list(Link.objects.restrict(user, "view").filter(case=case))
     cases = {case.pk: case}
     linked_cases = []
     if linked:
@@ -52,13 +53,17 @@ def case_graph(user, case: Case, *, linked: bool = False) -> dict:
         # The holders of shared documents come along, so that the graph says who holds them.
         doc_ids = [e.pk for e in extra_entities if e.is_document]
         if doc_ids:
-            holder_links = Link.objects.restrict(user, "view").filter(kind=Link.Kind.HOLDS_DOCUMENT,
-                                                                      target__in=doc_ids).select_related("source",
-                                                                                                         "target")
-            for lk in holder_links:
-                links.append(lk)
-                if lk.source_id not in {x.pk for x in extra_entities}:
-                    extra_entities.append(lk.source)
+            holder_links = list(Link.objects.restrict(user, "view").filter(kind=Link.Kind.HOLDS_DOCUMENT,
+                                                                           target__in=doc_ids))
+            # A holder comes along only if the user may read the holder itself (it can be narrower than
+            # the link, e.g. a child's record): read through the policy, never through the link.
+            known = {x.pk for x in entities} | {x.pk for x in extra_entities}
+            holders = Entity.objects.restrict(user, "view").filter(
+                pk__in={lk.source_id for lk in holder_links} - known).select_related("case")
+            for holder in holders:
+                extra_entities.append(holder)
+                cases.setdefault(holder.case_id, holder.case)
+            links += holder_links
         entities += extra_entities
         linked_cases = [c for pk, c in cases.items() if pk != case.pk]
     visible = {e.pk for e in entities}

@@ -1,9 +1,14 @@
-"""API for cases, entities, links, route legs and imports. Reads: restrict(); writes: actions."""
+"""API for cases, entities, links, route legs and imports. Reads: restrict(); writes: actions.
+
+Every viewset declares its joins (``queryset = ....select_related(...).none()``, restricted by the
+base viewset) and one filterset shared with the pages; every DRF action maps to a sharing action.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,11 +16,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from enlace.api.parsers import JSONParser  # one object, bounded depth (issue 16)
-from enlace.audit.log import log_event
 from enlace.sharing.access import access_by_id
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 
 from . import actions
+from .filters import CaseFilter, EntityFilter, ImportBatchFilter, LinkFilter, RouteLegFilter
 from .ftm import case_to_ftm
 from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
 from .validation import CellError, clean_country, clean_date, clean_phones
@@ -110,29 +115,21 @@ class ImportRunSerializer(serializers.Serializer):
     mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 
+class RoleReviewSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Entity.Role.choices)
+
+
 class _Base(ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
-        qs = super().get_queryset()
-        case = self.request.query_params.get("case")
-        if case and hasattr(self.queryset.model, "case_id"):
-            if not str(case).isdigit():
-                return qs.none()
-            qs = qs.filter(case_id=int(case))
-        return qs.order_by("pk")
+        return super().get_queryset().order_by("pk")
 
 
 class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
-    queryset = Case.objects.none()
+    queryset = Case.objects.select_related("owner_institution__country").prefetch_related("tags").none()
     serializer_class = CaseSerializer
-    filterset_fields = ["case_type", "status"]
+    filterset_class = CaseFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        qs = super().get_queryset().select_related("owner_institution__country").prefetch_related("tags")
-        q = self.request.query_params.get("q")
-        if q:
-            qs = qs.filter(title__icontains=q[:200]) | qs.filter(reference__icontains=q[:200])
-        return qs
+    sharing_actions = {"ftm": "export"}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -159,32 +156,18 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
     @action(detail=True, methods=["get"], url_path="ftm")
     def ftm(self, request, pk=None):
         """The case's entities and links as FollowTheMoney JSON (audited export)."""
-        case = Case.objects.restrict(request.user, "export").filter(pk=pk if str(pk).isdigit() else None).first()
-        if case is None:
-            raise Http404
+        case = access_by_id(Case, request.user, pk, "export", purpose=request.headers.get("X-Purpose", ""))
         entities = Entity.objects.restrict(request.user, "export").filter(case=case).order_by("pk")
         links = Link.objects.restrict(request.user, "export").filter(case=case).select_related("source", "target")
         rows = case_to_ftm(entities, links)
-        log_event("export", user=request.user, obj=case, purpose=request.headers.get("X-Purpose", ""),
-                  detail={"format": "ftm", "entities": len(rows),
-                                                                 "channel": "api"})
         return Response(rows)
 
 
 class EntityViewSet(mixins.CreateModelMixin, _Base):
-    queryset = Entity.objects.none()
+    queryset = Entity.objects.select_related("owner_institution__country").none()
     serializer_class = EntitySerializer
-    filterset_fields = ["schema", "role"]
-
-    def get_queryset(self):
-        qs = super().get_queryset().select_related("owner_institution__country")
-        q = self.request.query_params.get("q")
-        if q:
-            q = q[:200]
-            qs = (qs.filter(given_names__icontains=q) | qs.filter(surname_1__icontains=q)
-                  | qs.filter(name__icontains=q) | qs.filter(doc_number__icontains=q)
-                  | qs.filter(phones__icontains=q))
-        return qs
+    filterset_class = EntityFilter
+    sharing_actions = {"review_role": "review_role"}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -194,21 +177,24 @@ class EntityViewSet(mixins.CreateModelMixin, _Base):
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
 
+    @extend_schema(request=RoleReviewSerializer, responses=EntitySerializer)
     @action(detail=True, methods=["post"], url_path="review-role")
     def review_role(self, request, pk=None):
-        entity = access_by_id(Entity, request.user, pk, "change")
-        role = request.data.get("role", "")
+        """Confirm (or correct) a person's role: a decision of the owner institution (else 404)."""
+        entity = self.get_object()
+        data = RoleReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            actions.do_review_role(request.user, entity, role=role)
+            entity = actions.do_review_role(request.user, entity, role=data.validated_data["role"])
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
         return Response(EntitySerializer(entity).data)
 
 
 class LinkViewSet(mixins.CreateModelMixin, _Base):
-    queryset = Link.objects.none()
+    queryset = Link.objects.select_related("owner_institution__country").none()
     serializer_class = LinkSerializer
-    filterset_fields = ["kind"]
+    filterset_class = LinkFilter
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -218,7 +204,7 @@ class LinkViewSet(mixins.CreateModelMixin, _Base):
             source = entities.get(pk=data["source_id"])
             target = entities.get(pk=data["target_id"]) if data.get("target_id") else None
         except Entity.DoesNotExist:
-            raise serializers.ValidationError({"source": ["Entidad no encontrada en el caso."]}) from None
+            raise serializers.ValidationError({"source": [_("Entidad no encontrada en el caso.")]}) from None
         try:
             serializer.instance = actions.do_add_link(self.request.user, case, kind=data["kind"], source=source,
                                                       target=target, value=data.get("value", ""),
@@ -228,8 +214,9 @@ class LinkViewSet(mixins.CreateModelMixin, _Base):
 
 
 class RouteLegViewSet(mixins.CreateModelMixin, _Base):
-    queryset = RouteLeg.objects.none()
+    queryset = RouteLeg.objects.select_related("owner_institution__country").none()
     serializer_class = RouteLegSerializer
+    filterset_class = RouteLegFilter
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -243,7 +230,9 @@ class RouteLegViewSet(mixins.CreateModelMixin, _Base):
 class ImportBatchViewSet(_Base):
     queryset = ImportBatch.objects.none()
     serializer_class = ImportBatchSerializer
+    filterset_class = ImportBatchFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    sharing_actions = {"run": "change"}
 
     @extend_schema(request=ImportUploadSerializer, responses=ImportBatchSerializer)
     def create(self, request):
@@ -261,7 +250,7 @@ class ImportBatchViewSet(_Base):
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         """Validate every line and import all of it, or nothing (``status: failed`` with ``errors``)."""
-        batch = access_by_id(ImportBatch, request.user, pk, "change")
+        batch = self.get_object()
         params = ImportRunSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         try:

@@ -133,10 +133,12 @@ CASES = [
 
 @transaction.atomic
 def _load_case(spec) -> bool:
+    """Create one demo case through the actions, as its owner would (False if already there)."""
     user = User.objects.filter(username=spec["user"]).first()
     if user is None or user.institution_id is None:
         return False
-    if Case._default_manager.filter(owner_institution=user.institution, title=spec["title"]).exists():
+    # The loader acts as the demo official: it looks for the case as that official sees it.
+    if Case.objects.restrict(user, "view").filter(owner_institution=user.institution, title=spec["title"]).exists():
         return False
     tags = list(ModusOperandiTag.objects.filter(code__in=spec["tags"]))
     fields = {k: spec[k] for k in ("status", "summary", "opened_on", "facts_from", "facts_to", "source_grade",

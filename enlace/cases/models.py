@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_INSTITUTION, Rule
 from enlace.sharing.querysets import ReferenceQuerySet
 
 
@@ -42,6 +43,11 @@ class ModusOperandiTag(models.Model):
 
 
 class Case(ProtectedModel):
+    """A case of migrant smuggling, trafficking in persons or a related crime, owned by one institution.
+
+    Its entities, links, route legs and imports are child records bounded by its audience.
+    """
+
     class Type(models.TextChoices):
         SMUGGLING = "smuggling", _("Tráfico ilícito de migrantes")
         TRAFFICKING = "trafficking", _("Trata de personas")
@@ -157,6 +163,8 @@ class Entity(ProtectedModel):
 
     sharing_parent = "case"
     personal_data = True
+    # Confirming (or correcting) a person's role is a decision of the owner institution.
+    write_rules = {"review_role": Rule(who=(OWNER_INSTITUTION,), permission="cases.change_entity")}
 
     class Meta:
         ordering = ["schema", "surname_1", "name", "pk"]
@@ -196,13 +204,6 @@ class Entity(ProtectedModel):
         age = self.age_on()
         return age is not None and age < 18
 
-    def held_documents(self) -> list["Entity"]:
-        """Documents this person holds (``holds_document`` links of the same case, oldest first)."""
-        # ``.all()`` so that a prefetch (``matching_source`` prefetches links_out__target) is used: no query per person.
-        links = sorted((lk for lk in self.links_out.all() if lk.kind == Link.Kind.HOLDS_DOCUMENT and lk.target_id),
-                       key=lambda lk: lk.pk)
-        return [link.target for link in links]
-
     def check_sharing_change(self, user, distribution: str) -> None:
         # A child's record goes wider than its country only through do_widen_child_record (reviewed).
         from enlace.sharing.policy import Distribution
@@ -211,9 +212,13 @@ class Entity(ProtectedModel):
             raise ValidationError({"distribution": _(
                 "El registro de una persona menor de edad solo se amplía con una revisión justificada.")})
 
-    def to_match_record(self) -> dict:
-        """The record in the matching engine's format. Phones and documents raw: the engine normalises."""
-        docs = [d for d in self.held_documents() if d.doc_number]
+    def to_match_record(self, documents=()) -> dict:
+        """The record in the matching engine's format. Phones and documents raw: the engine normalises.
+
+        ``documents``: the documents this person holds (``holds_document`` links, oldest first), read
+        by the caller (``matching_source`` reads them as the system).
+        """
+        docs = [d for d in documents if d.doc_number]
         if not docs and self.doc_number:
             docs = [self]
         doc = docs[0] if docs else None
@@ -247,6 +252,8 @@ def entity_pk_from_record_id(record_id: str) -> int | None:
 
 
 class Link(ProtectedModel):
+    """A relation between two entities of the same case (or a person and a phone number)."""
+
     class Kind(models.TextChoices):
         ASSOCIATE = "associate", _("Asociado de")
         MEMBER_OF = "member_of", _("Miembro de")
@@ -280,6 +287,8 @@ class Link(ProtectedModel):
 
 
 class RouteLeg(ProtectedModel):
+    """One leg of the route of a case (places, optional coordinates, means, dates)."""
+
     class Means(models.TextChoices):
         FOOT = "foot", _("A pie")
         BUS = "bus", _("Autobús")

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
 from enlace.sharing.access import audit_listing
+from enlace.sharing.policy import can
 
 from . import actions, analysis, importing
+from .filters import CaseFilter, EntityFilter, RouteLegFilter
 from .forms import (CaseForm, ChildWideningForm, EntityForm, ImportUploadForm, LinkForm, RoleReviewForm,
                     RouteLegForm, SharingForm)
 from .ftm import case_to_ftm
-from .models import (Case, Entity, ImportBatch, Link, access_case_by_id, access_entity_by_id,
+from .models import (Case, Entity, ImportBatch, Link, RouteLeg, access_case_by_id, access_entity_by_id,
                      access_importbatch_by_id, access_link_by_id, access_routeleg_by_id)
 
 
@@ -47,14 +49,10 @@ def _purpose(request):
 # --- cases ---------------------------------------------------------------------------------------------------------
 
 def _case_queryset(request, action):
+    """The visible cases through the one case filterset (the API uses the same)."""
     q = request.GET.get("q", "").strip()[:200]
-    qs = Case.objects.restrict(request.user, "search" if q else action).select_related("owner_institution__country")
-    if q:
-        qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q) | Q(summary__icontains=q))
-    for key in ("case_type", "status"):
-        value = request.GET.get(key, "")
-        if value:
-            qs = qs.filter(**{key: value})
+    qs = Case.objects.restrict(request.user, "search" if q and action == "list" else action)
+    qs = CaseFilter(request.GET, queryset=qs.select_related("owner_institution__country")).qs
     return qs.prefetch_related("tags"), q
 
 
@@ -71,14 +69,13 @@ def case_list(request):
 @login_required
 def case_export(request):
     qs, q = _case_queryset(request, "export")
-    qs = Case.objects.restrict(request.user, "export").filter(pk__in=qs.values("pk")).select_related(
-        "owner_institution__country").prefetch_related("tags")
+    qs = list(qs)
     rows = [(c.reference, c.title, c.get_case_type_display(), c.get_status_display(), c.owner_institution.country.code,
              str(c.owner_institution), c.opened_on, c.closed_on, c.facts_from, c.facts_to,
              ", ".join(str(t) for t in c.tags.all()), c.source_grade, c.info_grade, c.get_distribution_display(),
              c.handling_codes(), c.summary) for c in qs]
     log_event("export", user=request.user, object_type="cases.case", personal_data=True,
-              detail={"count": len(rows), "ids": [c.pk for c in qs][:500], "query": q, "format": "xlsx"})
+              detail={"count": len(rows), "ids": [c.pk for c in qs][:500], "searched": bool(q), "format": "xlsx"})
     header = [_("Referencia"), _("Título"), _("Tipo"), _("Estado"), _("País"), _("Institución"), _("Apertura"),
               _("Cierre"), _("Hechos desde"), _("Hechos hasta"), _("Modus operandi"), _("Fuente"), _("Información"),
               _("Distribución"), _("Códigos de manejo"), _("Resumen")]
@@ -113,13 +110,14 @@ def case_detail(request, pk):
     links = [lk for lk in links if lk.source_id in visible and (lk.target_id is None or lk.target_id in visible)]
     legs = list(analysis.visible_legs(user, case))
     audit_listing(user, Entity, [e.pk for e in entities], kind="list", query=f"case={case.pk}")
-    can_edit = Case.objects.restrict(user, "change").filter(pk=case.pk).exists()
+    can_edit = can(user, case, "change")
     imports = list(ImportBatch.objects.restrict(user, "view").filter(case=case)[:10]) if can_edit else []
     return render(request, "cases/case_detail.html", {
         "case": case, "persons": [e for e in entities if e.is_person],
         "others": [e for e in entities if not e.is_person], "links": links, "legs": legs, "can_edit": can_edit,
+        "can_share": can_edit and can(user, case, "share"),
         "imports": imports, "pending_review": [e for e in entities if e.is_person and not e.role_reviewed],
-        "can_export": user.has_perm("cases.export_case")})
+        "can_export": can(user, case, "export")})
 
 
 @login_required
@@ -130,8 +128,7 @@ def case_edit(request, pk):
         data = {k: v for k, v in form.cleaned_data.items()}
         tags = data.pop("tags")
         try:
-            actions.do_update_case(request.user, Case.objects.restrict(request.user, "change").get(pk=case.pk),
-                                   tags=tags, **data)
+            actions.do_update_case(request.user, case, tags=tags, **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -247,11 +244,7 @@ def entity_search(request):
     rows = []
     if q:
         qs = Entity.objects.restrict(request.user, "search").select_related("case")
-        for word in q.split()[:6]:
-            qs = qs.filter(Q(given_names__icontains=word) | Q(surname_1__icontains=word) |
-                           Q(surname_2__icontains=word) | Q(name__icontains=word) | Q(doc_number__icontains=word) |
-                           Q(phones__icontains=word))
-        rows = list(qs.order_by("pk")[:200])
+        rows = list(EntityFilter(request.GET, queryset=qs).qs.order_by("pk")[:200])
         audit_listing(request.user, Entity, [e.pk for e in rows], kind="search", query=q)
     return render(request, "cases/entity_search.html", {"q": q, "rows": rows})
 
@@ -283,11 +276,18 @@ def entity_create(request, pk):
 @login_required
 def entity_detail(request, pk):
     entity = access_entity_by_id(request.user, pk, purpose=_purpose(request))
-    links = Link.objects.restrict(request.user, "view").filter(Q(source=entity) | Q(target=entity)).select_related(
-        "source", "target")
-    can_edit = Entity.objects.restrict(request.user, "change").filter(pk=entity.pk).exists()
-    return render(request, "cases/entity_detail.html", {"entity": entity, "links": links, "can_edit": can_edit,
-                                                        "review_form": RoleReviewForm(initial={"role": entity.role})})
+    user = request.user
+    links = list(Link.objects.restrict(user, "view").filter(Q(source=entity) | Q(target=entity)).select_related(
+        "source", "target"))
+    # The other end of a link can be narrower than the link (a child's record): only ends the user may read.
+    ends = {lk.source_id for lk in links} | {lk.target_id for lk in links if lk.target_id}
+    visible = set(Entity.objects.restrict(user, "view").filter(pk__in=ends).values_list("pk", flat=True))
+    links = [lk for lk in links if lk.source_id in visible and (lk.target_id is None or lk.target_id in visible)]
+    return render(request, "cases/entity_detail.html", {
+        "entity": entity, "links": links, "can_edit": can(user, entity, "change"),
+        "can_share": can(user, entity, "share"), "can_delete": can(user, entity, "delete"),
+        "can_review": entity.is_person and can(user, entity, "review_role"),
+        "review_form": RoleReviewForm(initial={"role": entity.role})})
 
 
 @login_required
@@ -298,7 +298,7 @@ def entity_edit(request, pk):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("schema", "role")}
         data["phones"] = data.pop("phones_text")
         try:
-            actions.do_update_entity(request.user, Entity.objects.restrict(request.user, "change").get(pk=pk), **data)
+            actions.do_update_entity(request.user, entity, **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -311,7 +311,7 @@ def entity_edit(request, pk):
 @login_required
 @require_POST
 def entity_review_role(request, pk):
-    entity = access_entity_by_id(request.user, pk, "change")
+    entity = access_entity_by_id(request.user, pk, "review_role")
     form = RoleReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -355,7 +355,11 @@ def entity_sharing(request, pk):
 def entity_delete(request, pk):
     entity = access_entity_by_id(request.user, pk, "delete")
     case_pk = entity.case_id
-    actions.do_delete_entity(request.user, entity)
+    try:
+        actions.do_delete_entity(request.user, entity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:entity", pk=entity.pk)
     messages.success(request, _("Entidad eliminada."))
     return redirect("cases:detail", pk=case_pk)
 
@@ -393,7 +397,7 @@ def link_delete(request, pk):
 @login_required
 def leg_create(request, pk):
     case = access_case_by_id(request.user, pk, "change")
-    next_order = case.route_legs.count() + 1
+    next_order = RouteLeg.objects.restrict(request.user, "change").filter(case=case).count() + 1
     form = RouteLegForm(request.POST or None, initial={"order": next_order})
     if request.method == "POST" and form.is_valid():
         try:
@@ -420,11 +424,14 @@ def leg_delete(request, pk):
 
 @login_required
 def case_graph(request, pk):
-    case = access_case_by_id(request.user, pk, purpose=_purpose(request))
+    # One audited read for the page, with what the graph showed (not a second read event).
+    case = Case.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if case is None:
+        raise Http404
     linked = request.GET.get("vinculados") == "1"
     graph = analysis.case_graph(request.user, case, linked=linked)
-    log_event("read", user=request.user, obj=case, detail={"view": "graph", "linked": linked,
-                                                           "nodes": len(graph["nodes"])})
+    log_event("read", user=request.user, obj=case, purpose=_purpose(request),
+              detail={"view": "graph", "linked": linked, "count": len(graph["nodes"])})
     return render(request, "cases/graph.html", {
         "case": case, "linked": linked, "graph": {"nodes": graph["nodes"], "edges": graph["edges"]},
         "linked_cases": graph["linked_cases"], "node_count": len(graph["nodes"]), "edge_count": len(graph["edges"])})
@@ -440,7 +447,7 @@ def case_map(request, pk):
 @login_required
 def region_map(request):
     _perm(request.user, "cases.view_routeleg")
-    legs = list(analysis.visible_legs(request.user))
+    legs = list(RouteLegFilter(request.GET, queryset=analysis.visible_legs(request.user)).qs)
     return render(request, "cases/map.html", {"case": None, "map": analysis.route_map(legs), "legs": legs})
 
 

@@ -1,4 +1,10 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+"""API of hit/no-hit: hits of the user's institution, their decisions, and the records released to it.
+
+Reads go through the policy (hits and releases need cross-border standing); the decisions (judge,
+request a release, decide a release) are write rules of ``HitNotice``: anyone else gets a 404.
+"""
+
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -7,6 +13,7 @@ from rest_framework.response import Response
 from enlace.sharing.api import ProtectedReadOnlyViewSet, SharingFieldsSerializer
 
 from . import actions
+from .filters import HitNoticeFilter, ReleasedRecordFilter
 from .models import HitNotice, ReleasedRecord
 
 
@@ -42,26 +49,17 @@ class ReleasedRecordSerializer(SharingFieldsSerializer, serializers.ModelSeriali
                   "handling_codes"]
 
 
-def _run(fn):
-    try:
-        fn()
-    except PermissionDenied as exc:
-        return Response({"error": {"status": 403, "code": "permission_denied", "message": str(exc)}}, status=403)
-    except ValidationError as exc:
-        return Response({"error": {"status": 400, "code": "invalid", "message": exc.messages[0],
-                                   "fields": getattr(exc, "message_dict", {})}}, status=400)
-    return None
+def _invalid(exc: ValidationError):
+    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
+                                       {"non_field_errors": exc.messages})
 
 
 class HitNoticeViewSet(ProtectedReadOnlyViewSet):
-    queryset = HitNotice.objects.none()
+    queryset = HitNotice.objects.select_related(
+        "own_person__case", "other_country", "other_institution__country", "owner_institution__country").none()
     serializer_class = HitNoticeSerializer
-    filterset_fields = ["status", "release"]
-    sharing_actions = {"judge": "view", "request_release": "view", "decide_release": "view"}
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("own_person__case", "other_country", "other_institution",
-                                                     "owner_institution__country")
+    filterset_class = HitNoticeFilter
+    sharing_actions = {"judge": "judge", "request_release": "request_release", "decide_release": "decide_release"}
 
     @extend_schema(request=JudgementSerializer, responses=HitNoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -69,30 +67,39 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
         notice = self.get_object()
         data = JudgementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        error = _run(lambda: actions.do_judge_hit(request.user, notice, data.validated_data["verdict"],
-                                                   data.validated_data.get("note", "")))
-        return error or Response(HitNoticeSerializer(HitNotice.objects.restrict(request.user, "view").get(pk=notice.pk)).data)
+        try:
+            notice = actions.do_judge_hit(request.user, notice, data.validated_data["verdict"],
+                                          data.validated_data.get("note", ""))
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        return Response(HitNoticeSerializer(notice).data)
 
-    @extend_schema(request=ReleaseRequestSerializer, responses=HitNoticeSerializer)
+    @extend_schema(request=ReleaseRequestSerializer, responses={202: None})
     @action(detail=True, methods=["post"], url_path="request-release")
     def request_release(self, request, pk=None):
         notice = self.get_object()
         data = ReleaseRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        error = _run(lambda: actions.do_request_release(request.user, notice, data.validated_data["purpose"]))
-        return error or Response(status=status.HTTP_202_ACCEPTED)
+        try:
+            actions.do_request_release(request.user, notice, data.validated_data["purpose"])
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        return Response(status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=ReleaseDecisionSerializer, responses=None)
+    @extend_schema(request=ReleaseDecisionSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="decide-release")
     def decide_release(self, request, pk=None):
         notice = self.get_object()
         data = ReleaseDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        error = _run(lambda: actions.do_decide_release(request.user, notice, data.validated_data["approve"]))
-        return error or Response(status=status.HTTP_204_NO_CONTENT)
+        try:
+            actions.do_decide_release(request.user, notice, data.validated_data["approve"])
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReleasedRecordViewSet(ProtectedReadOnlyViewSet):
-    queryset = ReleasedRecord.objects.none()
+    queryset = ReleasedRecord.objects.select_related("owner_institution__country").none()
     serializer_class = ReleasedRecordSerializer
-    filterset_fields = ["pair_key"]
+    filterset_class = ReleasedRecordFilter

@@ -11,9 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_INSTITUTION, Rule
+
+# The owner institution of a notice takes its decisions (a judgement, a request to the other side, the
+# answer to the other side's request), with the permission to act on hits.
+_OWNER_DECIDES = Rule(who=(OWNER_INSTITUTION,), permission="matching.change_hitnotice")
 
 
 class HitNotice(ProtectedModel):
+    """One side of a cross-border hit, owned by the institution that holds ``own_person``.
+
+    It says that another country holds a matching record, how strong the match is, which of the
+    owner's own fields agreed and whom to ask: every read of it is about another country, so it
+    needs cross-border standing (``cross_border_always``), and a revoked official sees none.
+    """
+
     class Status(models.TextChoices):
         OPEN = "open", _("Por revisar")
         SAME = "same", _("Es la misma persona")
@@ -48,6 +60,8 @@ class HitNotice(ProtectedModel):
 
     sharing_parent = "own_person"
     personal_data = True  # it names the owner's own person
+    cross_border_always = True
+    write_rules = {"judge": _OWNER_DECIDES, "request_release": _OWNER_DECIDES, "decide_release": _OWNER_DECIDES}
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -60,14 +74,20 @@ class HitNotice(ProtectedModel):
 
 
 class ReleasedRecord(ProtectedModel):
-    """What the owner chose to disclose after approving a release: a snapshot, shared with one country."""
+    """What the owner chose to disclose after approving a release: a snapshot, shared with one country.
+
+    Owned by the disclosing institution and shared (a sharing group) with the asking country only;
+    like the notices, every read of it needs cross-border standing.
+    """
 
     notice = models.ForeignKey(HitNotice, on_delete=models.PROTECT, related_name="releases",
                                verbose_name=_("coincidencia del propietario"))
     recipient_country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
     pair_key = models.CharField(max_length=140, db_index=True)
     content = models.JSONField(_("datos compartidos"))
+
     personal_data = True
+    cross_border_always = True
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from enlace.audit import context as audit_context
-from enlace.cases.matching_source import matchable_persons
-from enlace.cases.models import Entity, entity_pk_from_record_id
+from enlace.cases.matching_source import matchable_persons, persons_by_pk
+from enlace.cases.models import entity_pk_from_record_id
 
 from .actions import do_record_hit
 from .services import reset_index
@@ -37,14 +37,18 @@ def reconcile_all() -> dict:
         else:
             rows = []
     index = OnlineIndex(list(records.values())) if rows else None
+    wanted = {entity_pk_from_record_id(row[side]) for row in rows for side in ("record_id_l", "record_id_r")}
+    persons = persons_by_pk(wanted, reason="matching: batch reconciliation of the linked pairs") if rows else {}
     for row in rows:
         left, right = records.get(row["record_id_l"]), records.get(row["record_id_r"])
         if not left or not right or left["source_country"] == right["source_country"]:
             continue
         pairs += 1
         explanation = _explain(index, left, right["record_id"])
-        pl = Entity._default_manager.get(pk=entity_pk_from_record_id(left["record_id"]))
-        pr = Entity._default_manager.get(pk=entity_pk_from_record_id(right["record_id"]))
+        pl = persons.get(entity_pk_from_record_id(left["record_id"]))
+        pr = persons.get(entity_pk_from_record_id(right["record_id"]))
+        if pl is None or pr is None:  # deleted since the batch read
+            continue
         new += len(do_record_hit(pl, left, pr, right, float(row["match_probability"]), explanation))
     reset_index()
     return {"records": len(records), "pairs": pairs, "new_notices": new}

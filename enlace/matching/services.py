@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 
-from enlace.cases.matching_source import is_matchable, matchable_persons
-from enlace.cases.models import Entity, entity_pk_from_record_id
+from enlace.cases.matching_source import is_matchable, match_record, matchable_persons, persons_by_pk
+from enlace.cases.models import entity_pk_from_record_id, match_record_id
 
 from .actions import do_record_hit, do_withdraw_hits
 
@@ -37,32 +37,33 @@ def reset_index() -> None:
         _index = None
 
 
-def _person(pk):
-    return (Entity._default_manager.select_related("case__owner_institution__country", "owner_institution")
-            .filter(pk=pk, schema=Entity.Schema.PERSON).first())
-
-
 def check_person(pk: int) -> list:
-    """Run the online check for one person (after its transaction committed). Returns new notices."""
-    person = _person(pk)
-    record_id = f"cases.person.{pk}"
+    """Run the online check for one person (after its transaction committed). Returns new notices.
+
+    Runs as the system: the person and its candidates are read with the escape hatch (audited), and
+    nothing read here is shown to anyone but as a hit.
+    """
+    person = persons_by_pk([pk], reason="matching: online check of a saved person").get(pk)
+    record_id = match_record_id(pk)
     with _lock:
         index = get_index()
         index.remove(record_id)
         if person is None or not is_matchable(person):
             do_withdraw_hits(record_id, reason="no longer matchable")
             return []
-        record = person.to_match_record()
+        record = match_record(person)
         index.add(record)
         results = index.match(record)
+    others = persons_by_pk([entity_pk_from_record_id(other_id) for other_id, _p, _e in results],
+                           reason="matching: candidates of the online check") if results else {}
     created = []
     for other_id, probability, explanation in results:
-        other = _person(entity_pk_from_record_id(other_id))
+        other = others.get(entity_pk_from_record_id(other_id))
         if other is None or not is_matchable(other):
             with _lock:
                 index.remove(other_id)
             continue
-        other_record = other.to_match_record()
+        other_record = match_record(other)
         if other_record["source_country"] == record["source_country"]:
             continue
         created += do_record_hit(person, record, other, other_record, probability, explanation)

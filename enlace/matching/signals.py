@@ -1,4 +1,8 @@
-"""Persons are checked after their transaction commits, once per transaction however often saved."""
+"""Persons are checked after their transaction commits, once per transaction however often saved.
+
+Nothing here reads inside the official's transaction: the checks (and their audited system reads)
+run after commit, as the system, so an official's action keeps its one audit event.
+"""
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -6,20 +10,44 @@ from django.dispatch import receiver
 
 from enlace.cases.models import Case, Entity, Link
 
-def queue_check(pk: int) -> None:
-    """Check ``pk`` after commit; queued once per transaction (a rollback drops the queue with it)."""
-    if any(getattr(entry[1], "matching_pk", None) == pk and not getattr(entry[1], "done", False)
+
+def _queue_once(key, run) -> None:
+    """Run ``run`` after commit, once per ``key`` and transaction (a rollback drops the queue with it)."""
+    if any(getattr(entry[1], "matching_key", None) == key and not getattr(entry[1], "done", False)
            for entry in connection.run_on_commit):
         return
+
+    def wrapper():
+        wrapper.done = True
+        run()
+
+    wrapper.matching_key = key
+    transaction.on_commit(wrapper)
+
+
+def queue_check(pk: int) -> None:
+    """Check person ``pk`` after commit."""
 
     def run():
         from .services import check_person
 
-        run.done = True
         check_person(pk)
 
-    run.matching_pk = pk
-    transaction.on_commit(run)
+    _queue_once(("person", pk), run)
+
+
+def queue_case_check(case_pk: int) -> None:
+    """Re-check every person of a case after commit (its matching consent or status may have changed)."""
+
+    def run():
+        from enlace.cases.matching_source import person_pks_of_case
+
+        from .services import check_person
+
+        for pk in person_pks_of_case(case_pk):
+            check_person(pk)
+
+    _queue_once(("case", case_pk), run)
 
 
 @receiver(post_save, sender=Entity)
@@ -41,9 +69,7 @@ def _link_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Case)
-def _case_saved(sender, instance, raw=False, **kwargs):
-    # Matching consent or status of the case may have changed: re-check its persons.
-    if raw:
-        return
-    for pk in Entity._default_manager.filter(case=instance, schema=Entity.Schema.PERSON).values_list("pk", flat=True):
-        queue_check(pk)
+def _case_saved(sender, instance, raw=False, created=False, **kwargs):
+    # A new case has no persons yet; a changed one may have changed its consent or status.
+    if not raw and not created:
+        queue_case_check(instance.pk)

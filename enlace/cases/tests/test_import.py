@@ -57,7 +57,9 @@ def test_csv_preview_mapping_and_import(owner, case):
     jose = persons.get(given_names="José Luis")
     assert jose.role == "suspect" and not jose.role_reviewed  # imported roles wait for review
     assert jose.phones == ["+502 5555 1234"]
-    assert jose.to_match_record()["doc_number"] == "G12345678"
+    from enlace.cases.matching_source import match_record, persons_by_pk
+
+    assert match_record(persons_by_pk([jose.pk], reason="test")[jose.pk])["doc_number"] == "G12345678"
     assert Link.objects.restrict(owner, "view").filter(case=case, kind="holds_document").count() == 1
     kevin = persons.get(given_names="Kevin")
     assert kevin.child_protection and kevin.distribution == "institution"

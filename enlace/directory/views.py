@@ -22,7 +22,7 @@ from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
 from enlace.core.uploads import validate_upload
 from enlace.sharing.access import audit_listing
-from enlace.sharing.policy import can
+from enlace.sharing.policy import can, is_secretariat
 
 from . import actions, choices, exports
 from .filters import SEARCH_KEYS, ContactFilter
@@ -394,8 +394,9 @@ def key_actors(request):
     """Consented key actors waiting for the ST's approval, and those published."""
     _need(request.user, "directory.view_publickeyactor")
     rows = PublicKeyActor.objects.restrict(request.user, "list").select_related("country")
-    return render(request, "directory/key_actors.html", {
-        "rows": rows, "can_approve": request.user.has_perm("directory.approve_publickeyactor")})
+    # The "approve" rule (the ST, with the permission) for the whole list, without a query per row.
+    can_approve = is_secretariat(request.user) and request.user.has_perm("directory.approve_publickeyactor")
+    return render(request, "directory/key_actors.html", {"rows": rows, "can_approve": can_approve})
 
 
 @require_POST

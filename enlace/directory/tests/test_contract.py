@@ -109,3 +109,84 @@ def test_a_proposal_cannot_be_opened_to_the_network_by_re_sharing(db):
         do_change_sharing(owner, contact, distribution=Distribution.NETWORK)
     contact.refresh_from_db()
     assert contact.status == "proposed" and contact.distribution != Distribution.NETWORK
+
+
+def _set_distribution(record, distribution, sharing_group=None):
+    """Test fixture only: a key actor's distribution is never chosen by an official (consent makes it
+    "network" for the ST's review, approval makes it public), so the contract sets it directly to
+    exercise every audience of the read policy."""
+    from enlace.directory.models import PublicKeyActor
+
+    PublicKeyActor.objects.unrestricted(reason="contract fixture").filter(pk=record.pk).update(
+        distribution=distribution, sharing_group=sharing_group)
+    record.refresh_from_db()
+    return record
+
+
+class TestPublicKeyActorContract(ProtectedModelContract):
+    """The portal projection of a contact: read by directory readers, decided by the person and the ST."""
+
+    list_url = "/directorio/actores-clave/"
+
+    def make_record(self, owner, distribution, sharing_group=None):
+        import uuid
+
+        from enlace.directory.actions import do_consent_public_listing
+        from enlace.testing import factories as f
+
+        from .helpers import authorised
+
+        person = f.user(owner.institution.country.code, "focal_point", inst=owner.institution, authorised=False)
+        contact = authorised(owner, user=person, position=f"Cargo-{uuid.uuid4().hex[:8]}")
+        actor = do_consent_public_listing(person, contact)
+        return _set_distribution(actor, distribution, sharing_group)
+
+    def marker(self, record):
+        return record.position
+
+    def share_with_network(self, owner, record):
+        return _set_distribution(record, Distribution.NETWORK)
+
+    def unshare(self, owner, record):
+        return _set_distribution(record, Distribution.COUNTRY)
+
+    def share_with_group(self, owner, record, countries):
+        from enlace.sharing.actions import do_create_sharing_group
+        from enlace.testing import factories as f
+
+        group = do_create_sharing_group(owner, name="grupo", countries=[f.country(c) for c in countries])
+        return _set_distribution(record, Distribution.GROUP, group)
+
+
+def test_key_actor_decisions_belong_to_the_person_and_the_st(db):
+    """Approve: only the ST. Withdraw: the person or the ST. Anyone else: 404 and nothing changed."""
+    from enlace.directory.actions import do_consent_public_listing
+    from enlace.directory.models import PublicKeyActor
+    from enlace.testing import factories as f
+
+    from .helpers import authorised
+
+    owner = f.user("GTM", "focal_point")
+    person = f.user("GTM", "focal_point", inst=owner.institution, authorised=False)
+    actor = do_consent_public_listing(person, authorised(owner, user=person))
+    st = f.user("CRM", "st", inst=f.institution("CRM", "secretariat"))
+    for outsider in (owner, person, chancery("GTM"), f.user("HND", "focal_point")):
+        assert f.verified_client(outsider).post(f"/directorio/actores-clave/{actor.pk}/aprobar/").status_code == 404
+    for outsider in (owner, chancery("GTM"), f.user("HND", "focal_point")):
+        assert f.verified_client(outsider).post(f"/directorio/actores-clave/{actor.pk}/retirar/").status_code == 404
+    assert PublicKeyActor.objects.restrict(st, "view").get(pk=actor.pk).status == "pending"
+    assert f.verified_client(st).post(f"/directorio/actores-clave/{actor.pk}/aprobar/").status_code == 302
+    assert f.verified_client(person).post(f"/directorio/actores-clave/{actor.pk}/retirar/").status_code == 302
+    assert PublicKeyActor.objects.restrict(st, "view").get(pk=actor.pk).status == "withdrawn"
+
+
+def test_the_decision_history_is_never_edited(db):
+    """Authorisation rows are written by the contact's decisions only: nobody may change or delete them."""
+    from enlace.directory.actions import do_authorise_contact
+    from enlace.testing import factories as f
+
+    owner = f.user("GTM", "focal_point")
+    contact = do_authorise_contact(chancery("GTM"), propose(owner))
+    for user in (owner, chancery("GTM"), f.user("CRM", "st", inst=f.institution("CRM", "secretariat"))):
+        for action in ("change", "delete"):
+            assert not Authorisation.objects.restrict(user, action).filter(contact=contact).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -157,7 +158,15 @@ class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         return Response(ContactSerializer(contact).data)
 
     def _decide(self, request, fn, ser_class=None):
-        contact = self.get_object()
+        if self.sharing_action() == "view":
+            # A revocation or a departure: the action decides who (the Cancillería, or the owner institution for
+            # a departure) and writes the one audit event, so the lookup here is not an audited read.
+            contact = Contact.objects.restrict(request.user, "view").filter(pk=self.kwargs["pk"]).first() \
+                if str(self.kwargs["pk"]).isdigit() else None
+            if contact is None:
+                raise Http404
+        else:
+            contact = self.get_object()
         kwargs = {}
         if ser_class is not None:
             ser = ser_class(data=request.data)

@@ -334,3 +334,34 @@ def test_the_banner_shows_only_to_officials_without_standing():
     # In English too.
     html = f.verified_client(without).get("/inicio/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your authorisation is not in force" in html
+
+
+def test_one_audit_event_per_decision_and_none_for_opening_the_edit_form(world):
+    from enlace.audit.models import AuditEvent
+
+    w = world
+    cid = str(w["contact"].pk)
+    about = lambda: list(AuditEvent.objects.filter(object_type="directory.contact", object_id=cid)  # noqa: E731
+                         .order_by("seq").values_list("kind", flat=True))
+    start = len(about())
+    assert f.verified_client(w["admin"]).get(f"/directorio/contacto/{cid}/editar/").status_code == 200
+    assert about()[start:] == []
+    r = f.verified_client(w["gtm_chancery"]).post(f"/directorio/contacto/{cid}/suspender/", {"reason": "Revisión"})
+    assert r.status_code == 302
+    assert about()[start:] == ["write"]
+
+
+def test_api_decisions_write_one_audit_event(world):
+    from enlace.audit.models import AuditEvent
+
+    w = world
+    cid = str(w["contact"].pk)
+    about = lambda: list(AuditEvent.objects.filter(object_type="directory.contact", object_id=cid)  # noqa: E731
+                         .order_by("seq").values_list("kind", flat=True))
+    api = _api(w["gtm_chancery"])
+    for step in ("suspend", "revoke"):
+        start = len(about())
+        r = api.post(f"/api/v1/directory/contacts/{cid}/{step}/", {"reason": "Motivo"}, format="json")
+        assert r.status_code == 200, r.content
+        assert about()[start:] == ["write"], step
+    assert api.post("/api/v1/directory/contacts/abc/revoke/", {"reason": "x"}, format="json").status_code == 404

@@ -18,6 +18,7 @@ from .roles import ROLES
 @transaction.atomic
 def do_create_user(actor, *, username: str, institution, roles: list[str], password: str | None = None,
                    first_name: str = "", last_name: str = "", email: str = "", position: str = "") -> User:
+    """Create an official of ``institution`` with ``roles`` (codes of ``accounts.roles.ROLES``)."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
@@ -36,6 +37,7 @@ def do_create_user(actor, *, username: str, institution, roles: list[str], passw
 
 @transaction.atomic
 def do_set_user_roles(actor, user: User, roles: list[str]) -> None:
+    """Replace the user's roles (role groups)."""
     before = sorted(user.groups.values_list("name", flat=True))
     user.groups.set(Group.objects.filter(name__in=roles))
     log_event("permission", user=actor, obj=user, before={"roles": before}, after={"roles": sorted(roles)})
@@ -53,6 +55,7 @@ def do_deactivate_user(actor, user: User, reason: str = "") -> None:
 
 @transaction.atomic
 def do_create_api_token(user: User, *, days: int = 90, actor=None) -> tuple[AuthToken, str]:
+    """A new API token for ``user``, expiring after ``days``; the clear token is returned once, stored hashed."""
     instance, token = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
     log_event("token", user=actor or user, obj=user, object_repr=f"token {instance.token_key}",
               after={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()})
@@ -61,6 +64,7 @@ def do_create_api_token(user: User, *, days: int = 90, actor=None) -> tuple[Auth
 
 @transaction.atomic
 def do_revoke_api_token(user: User, token_key: str) -> bool:
+    """The user revokes one of their own tokens; False when there is no such token."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     if deleted:
         log_event("token", user=user, obj=user, object_repr=f"token {token_key}",
@@ -70,6 +74,7 @@ def do_revoke_api_token(user: User, token_key: str) -> bool:
 
 @transaction.atomic
 def do_start_totp_enrolment(user: User, name: str = "") -> TOTPDevice:
+    """A new, unconfirmed authenticator for the user (any earlier unconfirmed one is discarded)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=user, name=name or "Autenticador", confirmed=False)
     log_event("device", user=user, obj=user, detail={"enrolment_started": device.pk})
@@ -78,6 +83,7 @@ def do_start_totp_enrolment(user: User, name: str = "") -> TOTPDevice:
 
 @transaction.atomic
 def do_confirm_totp_device(user: User, device: TOTPDevice) -> None:
+    """The user proved the authenticator works: it becomes a second factor."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     log_event("device", user=user, obj=user, after={"device": device.pk, "name": device.name, "confirmed": True})
@@ -85,6 +91,7 @@ def do_confirm_totp_device(user: User, device: TOTPDevice) -> None:
 
 @transaction.atomic
 def do_remove_totp_device(user: User, device: TOTPDevice) -> None:
+    """The user removes one of their authenticators (the view keeps at least one)."""
     log_event("device", user=user, obj=user, before={"device": device.pk, "name": device.name}, after=None)
     device.delete()
 

@@ -168,3 +168,12 @@ def test_demo_loader_links_users_and_leaves_one_pending_and_one_expiring():
     assert active.filter(valid_until__lte=soon).count() == 1
     load_directory_demo(io.StringIO())  # idempotent
     assert Contact.objects.count() == 11 * 4 + 2 + 1
+    # Every demo account that works across borders has standing; the auditor has none and needs none.
+    from enlace.accounts.models import User
+    from enlace.directory.policy import is_authorised_focal_point
+
+    demo = User.objects.filter(email__endswith="@demo.crm.invalid")
+    without = sorted(u.username for u in demo if not is_authorised_focal_point(u))
+    assert without == ["auditor.crm"]
+    assert {"st.crm", "editor.crm", "cancilleria.mex", "analista.pan", "fiscal.cri"} <= {
+        u.username for u in demo if is_authorised_focal_point(u)}

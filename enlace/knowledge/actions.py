@@ -16,7 +16,8 @@ from enlace.audit.log import log_event
 from enlace.core.models import Country
 from enlace.core.uploads import store_encrypted, validate_upload
 from enlace.notifications.actions import do_notify
-from enlace.sharing.policy import Distribution
+from enlace.sharing.access import require
+from enlace.sharing.policy import Distribution, is_secretariat
 
 from . import parsing, search, themes
 from .models import (
@@ -309,8 +310,9 @@ def do_import_knowledge(seeds: str | os.PathLike | None = None, *, user=None) ->
     summary["indexed"] = rebuild_search_entries()
     summary["differences"] = len(diff.items)
     ImportRun.objects.create(summary=summary, differences=diff.items[:2000])
+    # The audit keeps counts only: the differences themselves (texts) are in the ImportRun.
     log_event("import", user=user, object_type="knowledge.sourcedocument",
-              after={"summary": summary}, detail={"differences": diff.items[:200], "seeds": str(base)})
+              detail={"rows": summary["indexed"], "count": len(diff.items)})
     summary["difference_list"] = diff.items
     return summary
 
@@ -318,14 +320,16 @@ def do_import_knowledge(seeds: str | os.PathLike | None = None, *, user=None) ->
 # --- proposals and decisions ------------------------------------------------------------------
 
 
-def _require(user, perm: str, message: str) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(perm):
+def _require_st(user, perm: str, message: str) -> None:
+    """A capability of the Secretaría Técnica: its permission, held by an official of the ST party."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perm) or not is_secretariat(user):
         raise PermissionDenied(message)
 
 
 @transaction.atomic
 def do_decide_tagging(user, tagging: Tagging, decision: str) -> Tagging:
-    _require(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
+    """The ST confirms or rejects a theme proposed for a record (a rejected pair is never proposed again)."""
+    _require_st(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
     if decision not in (Tagging.Status.CONFIRMED, Tagging.Status.REJECTED):
         raise ValidationError(_("Decisión no válida."))
     before = {"status": tagging.status}
@@ -333,15 +337,16 @@ def do_decide_tagging(user, tagging: Tagging, decision: str) -> Tagging:
     tagging.decided_by = user
     tagging.decided_at = timezone.now()
     tagging.save()
-    target = tagging.recommendation.key if tagging.recommendation_id else tagging.action.key
     log_event("write", user=user, obj=tagging, before=before,
-              after={"status": decision, "theme": tagging.theme.code, "target": target})
+              after={"status": decision, "theme_id": tagging.theme_id, "recommendation_id": tagging.recommendation_id,
+                     "action_id": tagging.action_id})
     return tagging
 
 
 @transaction.atomic
 def do_decide_link(user, link: ActionLink, decision: str) -> ActionLink:
-    _require(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
+    """The ST confirms or rejects a proposed recommendation ↔ plan action link."""
+    _require_st(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
     if decision not in (Tagging.Status.CONFIRMED, Tagging.Status.REJECTED):
         raise ValidationError(_("Decisión no válida."))
     before = {"status": link.status}
@@ -350,14 +355,14 @@ def do_decide_link(user, link: ActionLink, decision: str) -> ActionLink:
     link.decided_at = timezone.now()
     link.save()
     log_event("write", user=user, obj=link, before=before,
-              after={"status": decision, "recommendation": link.recommendation.key, "action": link.action.key})
+              after={"status": decision, "recommendation_id": link.recommendation_id, "action_id": link.action_id})
     return link
 
 
 @transaction.atomic
 def do_add_theme(user, theme: Theme, *, recommendation=None, action=None) -> Tagging:
-    """The ST tags a record by hand (confirmed at once)."""
-    _require(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
+    """The ST tags a record by hand (confirmed at once; the decision is the one audited step)."""
+    _require_st(user, "knowledge.decide_proposals", _("Solo la Secretaría Técnica decide sobre las propuestas."))
     tagging, _created = Tagging.objects.get_or_create(theme=theme, recommendation=recommendation, action=action)
     return do_decide_tagging(user, tagging, Tagging.Status.CONFIRMED)
 
@@ -367,7 +372,8 @@ def do_add_theme(user, theme: Theme, *, recommendation=None, action=None) -> Tag
 
 @transaction.atomic
 def do_create_round(user, *, title: str, period: str, opens_on, deadline) -> ReportingRound:
-    _require(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica abre rondas de reporte."))
+    """The ST opens a reporting round (title, period, opening date and deadline)."""
+    _require_st(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica abre rondas de reporte."))
     if deadline < opens_on:
         raise ValidationError({"deadline": _("La fecha límite no puede ser anterior a la apertura.")})
     rnd = ReportingRound.objects.create(title=title, period=period, opens_on=opens_on, deadline=deadline,
@@ -379,7 +385,8 @@ def do_create_round(user, *, title: str, period: str, opens_on, deadline) -> Rep
 
 @transaction.atomic
 def do_close_round(user, rnd: ReportingRound) -> ReportingRound:
-    _require(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica cierra rondas de reporte."))
+    """The ST closes a round: drafts can still be saved, no longer submitted."""
+    _require_st(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica cierra rondas de reporte."))
     before = {"closed_at": rnd.closed_at}
     rnd.closed_at = timezone.now()
     rnd.save(update_fields=["closed_at"])
@@ -402,7 +409,7 @@ def do_send_round_reminders(user, rnd: ReportingRound, *, stage: str = "manual")
     from enlace.accounts.models import User
 
     if user is not None:
-        _require(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica envía recordatorios."))
+        _require_st(user, "knowledge.manage_rounds", _("Solo la Secretaría Técnica envía recordatorios."))
     if not rnd.is_open:
         raise ValidationError(_("La ronda está cerrada: ya no se envían recordatorios."))
     sent = []
@@ -416,7 +423,7 @@ def do_send_round_reminders(user, rnd: ReportingRound, *, stage: str = "manual")
                       title=_("Recordatorio: reporte de avances «%(round)s», fecha límite %(date)s") % {
                           "round": rnd.title, "date": rnd.deadline.strftime("%d/%m/%Y")},
                       body=_("Su país aún no ha enviado reportes de implementación en esta ronda."),
-                      link=f"/conocimiento/reportes/?ronda={rnd.pk}")
+                      link=f"/conocimiento/reportes/?round={rnd.pk}")
         RoundReminder.objects.create(round=rnd, country=country, sent_by=user, stage=stage)
         sent.append(country.code)
     log_event("write", user=user, obj=rnd, after={"reminders": sent, "stage": stage})
@@ -451,13 +458,6 @@ def resolve_recommendation(key: str) -> Recommendation:
     return rec
 
 
-def _owned(user, report: ImplementationReport) -> ImplementationReport:
-    owned = ImplementationReport.objects.restrict(user, "change").filter(pk=report.pk).first()
-    if owned is None:
-        raise PermissionDenied(_("Solo la institución que redactó el reporte puede modificarlo."))
-    return owned
-
-
 @transaction.atomic
 def do_save_report(user, *, round: ReportingRound, action: PlanAction | None = None,
                    recommendation: Recommendation | None = None, status: str, narrative: str = "",
@@ -469,8 +469,8 @@ def do_save_report(user, *, round: ReportingRound, action: PlanAction | None = N
     A draft can always be saved (even after the round closed: nothing typed is lost); it is the
     submission that the deadline governs.
     """
-    _require(user, "knowledge.change_implementationreport",
-             _("Su función no permite redactar reportes de implementación."))
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("knowledge.change_implementationreport"):
+        raise PermissionDenied(_("Su función no permite redactar reportes de implementación."))
     if user.institution_id is None:
         raise PermissionDenied(_("Su cuenta no pertenece a ninguna institución."))
     if (action is None) == (recommendation is None):
@@ -485,7 +485,7 @@ def do_save_report(user, *, round: ReportingRound, action: PlanAction | None = N
         report = ImplementationReport.objects.restrict(user, "change").filter(
             round=round, action=action, recommendation=recommendation).first()
     if report is not None:
-        report = _owned(user, report)
+        report = require(user, report, "change")
         if report.state in (ImplementationReport.State.SUBMITTED, ImplementationReport.State.VALIDATED):
             raise ValidationError(_("Este reporte ya fue enviado; no puede modificarse salvo que se devuelva para corrección."))
         before = _snapshot(report)
@@ -509,7 +509,8 @@ def do_save_report(user, *, round: ReportingRound, action: PlanAction | None = N
 
 @transaction.atomic
 def do_submit_report(user, report: ImplementationReport) -> ImplementationReport:
-    report = _owned(user, report)
+    """The drafting institution sends its report to its Cancillería for validation (round must be open)."""
+    report = require(user, report, "submit")
     if report.state not in (ImplementationReport.State.DRAFT, ImplementationReport.State.RETURNED):
         raise ValidationError(_("Este reporte ya fue enviado."))
     if not report.round.is_open:
@@ -528,7 +529,7 @@ def do_submit_report(user, report: ImplementationReport) -> ImplementationReport
     receipt.last_submitted_at = report.submitted_at
     receipt.save()
     log_event("write", user=user, obj=report, before=before, after=_snapshot(report), detail={"submitted": True})
-    from enlace.accounts.models import User
+    from enlace.accounts.models import User  # local: accounts imports the apps' permissions
 
     validators = User.objects.filter(is_active=True, institution__country=country, groups__name="cancilleria")
     do_notify(list(validators), kind="knowledge.to_validate", actor=user,
@@ -539,15 +540,9 @@ def do_submit_report(user, report: ImplementationReport) -> ImplementationReport
 
 @transaction.atomic
 def do_validate_report(user, report: ImplementationReport, *, approve: bool = True, note: str = "") -> ImplementationReport:
-    """The Cancillería of the reporting country (or the ST, for reports shared with it) validates."""
-    _require(user, "knowledge.validate_implementationreport", _("Su función no permite validar reportes."))
-    visible = ImplementationReport.objects.restrict(user, "view").filter(pk=report.pk).first()
-    if visible is None:
-        raise PermissionDenied(_("No puede validar un reporte que no le fue compartido."))
-    report = visible
-    same_country = user.institution_id and user.institution.country_id == report.owner_institution.country_id
-    if not (same_country or user.has_role("st")):
-        raise PermissionDenied(_("Solo la Cancillería del país que reporta o la Secretaría Técnica pueden validar este reporte."))
+    """The Cancillería of the reporting country (or the ST, for reports shared with it) validates or
+    returns a submitted report (the ``validate`` rule; anyone else gets 404)."""
+    report = require(user, report, "validate")
     if report.state != ImplementationReport.State.SUBMITTED:
         raise ValidationError(_("Solo se validan reportes enviados y pendientes de validación."))
     if not approve and not note.strip():
@@ -559,7 +554,7 @@ def do_validate_report(user, report: ImplementationReport, *, approve: bool = Tr
     report.validation_note = note
     report.save()
     log_event("write", user=user, obj=report, before=before, after=_snapshot(report),
-              detail={"validation": "approved" if approve else "returned", "note": note[:300]})
+              detail={"verdict": "approved" if approve else "returned"})
     if report.created_by_id:
         do_notify([report.created_by], kind="knowledge.validated", actor=user,
                   title=(_("Su reporte %(key)s fue validado") if approve else _("Su reporte %(key)s fue devuelto"))
@@ -569,7 +564,8 @@ def do_validate_report(user, report: ImplementationReport, *, approve: bool = Tr
 
 @transaction.atomic
 def do_add_evidence(user, report: ImplementationReport, *, upload=None, url: str = "", title: str = "") -> Evidence:
-    report = _owned(user, report)
+    """Attach a link or a file (checked by content, stored encrypted) to a report of the user's institution."""
+    report = require(user, report, "change")
     if upload is None and not url:
         raise ValidationError(_("Adjunte un archivo o indique un enlace."))
     fields = {"title": title[:200], "url": url, "added_by": user, "report": report}
@@ -579,6 +575,5 @@ def do_add_evidence(user, report: ImplementationReport, *, upload=None, url: str
         fields.update(file_path=path, file_name=os.path.basename(upload.name or "archivo")[:200], mime=mime,
                       size=size, sha256=digest)
     evidence = Evidence.objects.create(**fields)
-    log_event("write", user=user, obj=report, detail={"evidence": evidence.pk, "file": evidence.file_name,
-                                                      "url": url[:200], "sha256": evidence.sha256})
+    log_event("write", user=user, obj=report, detail={"evidence_id": evidence.pk, "sha256": evidence.sha256})
     return evidence

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as drf_action
+from django.http import Http404
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -16,7 +17,7 @@ from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 from enlace.sharing.policy import Distribution
 
 from . import actions as ka
-from .filters import ACTIVE, actions_for, recommendations_for
+from .filters import REPORT_JOINS, ReportFilter, actions_for, plan_action_rows, recommendation_rows, recommendations_for
 from .models import ImplementationReport, PlanAction, Recommendation, ReportingRound
 from .parsing import normalize_key
 
@@ -29,8 +30,8 @@ FILTER_PARAMS = [
 
 
 def _themes(obj):
-    return [{"code": t.theme.code, "name": t.theme.name, "status": t.status}
-            for t in obj.taggings.filter(ACTIVE).select_related("theme")]
+    # ``taggings`` is prefetched (active only) by ``filters.recommendation_rows`` / ``plan_action_rows``.
+    return [{"code": t.theme.code, "name": t.theme.name, "status": t.status} for t in obj.taggings.all()]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -54,14 +55,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def get_items(self, obj) -> list:
         if obj.parent_id:
             return []
-        return [{"key": c.key, "letter": c.letter, "text": c.text} for c in obj.children.order_by("order")]
+        return [{"key": c.key, "letter": c.letter, "text": c.text} for c in obj.children.all()]
 
     def get_themes(self, obj) -> list:
         return _themes(obj)
 
     def get_actions(self, obj) -> list:
-        return [{"key": link.action.key, "status": link.status, "score": link.score}
-                for link in obj.action_links.filter(ACTIVE).select_related("action")]
+        return [{"key": link.action.key, "status": link.status, "score": link.score} for link in obj.action_links.all()]
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
@@ -83,13 +83,15 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
     def get_recommendations(self, obj) -> list:
         return [{"key": link.recommendation.key, "status": link.status, "score": link.score}
-                for link in obj.recommendation_links.filter(ACTIVE).select_related("recommendation")]
+                for link in obj.recommendation_links.all()]
 
     def get_draft_predecessors(self, obj) -> list:
         return [p.key for p in obj.predecessors.all()]
 
 
 class _ListFromFilters:
+    """Lists come from the shared search filterset (``filters.SearchFilter``), ranked when ``q`` is given."""
+
     def list(self, request, *args, **kwargs):
         rows = self.filtered(request)
         page = self.paginate_queryset(rows)
@@ -104,14 +106,11 @@ class RecommendationViewSet(_ListFromFilters, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return (Recommendation.objects.restrict(self.request.user, "view").filter(withdrawn=False)
-                .select_related("meeting__document", "parent"))
+        return recommendation_rows(self.request.user, "view").filter(withdrawn=False)
 
     def get_object(self):
         obj = self.get_queryset().filter(key=normalize_key(self.kwargs["key"])).first()
         if obj is None:
-            from django.http import Http404
-
             raise Http404
         return obj
 
@@ -127,14 +126,11 @@ class PlanActionViewSet(_ListFromFilters, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return (PlanAction.objects.restrict(self.request.user, "view")
-                .filter(axis__document__code="plan-2019", withdrawn=False).select_related("axis"))
+        return plan_action_rows(self.request.user, "view")
 
     def get_object(self):
         obj = self.get_queryset().filter(key=self.kwargs["key"]).first()
         if obj is None:
-            from django.http import Http404
-
             raise Http404
         return obj
 
@@ -167,16 +163,13 @@ def _django_to_drf(exc: DjangoValidationError) -> ValidationError:
 
 class ImplementationReportViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                   mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """Reports of the countries. Writes go through the knowledge actions (audited)."""
+    """Reports of the countries. Writes go through the knowledge actions (audited); submitting and
+    validating are decisions of the policy (``ImplementationReport.write_rules``): 404 for anyone else."""
 
-    queryset = ImplementationReport.objects.none()
+    queryset = ImplementationReport.objects.select_related(*REPORT_JOINS).none()
     serializer_class = ImplementationReportSerializer
-    sharing_actions = {"submit": "change", "validate": "view", "share": "share"}
-    filterset_fields = ["round", "status", "state"]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("owner_institution__country", "round", "action",
-                                                     "recommendation")
+    sharing_actions = {"submit": "submit", "validate": "validate", "share": "share"}
+    filterset_class = ReportFilter
 
     def _save(self, serializer, report=None):
         d = serializer.validated_data

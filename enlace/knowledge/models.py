@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_COUNTRY, OWNER_INSTITUTION, SECRETARIAT, Rule
 from enlace.sharing.querysets import ReferenceQuerySet
 
 
@@ -24,6 +25,8 @@ class Group(models.TextChoices):
 
 
 class SourceDocument(models.Model):
+    """One of the four seed texts (the plan, its 2018 draft, the two compilations of recommendations)."""
+
     class Kind(models.TextChoices):
         PLAN = "plan", _("Plan de trabajo")
         RECOMMENDATIONS = "recommendations", _("Recomendaciones")
@@ -53,6 +56,8 @@ class SourceDocument(models.Model):
 
 
 class Theme(models.Model):
+    """A theme of the controlled vocabulary (``themes.THEMES``) used to tag actions and recommendations."""
+
     code = models.SlugField(_("código"), max_length=40, unique=True)
     name_es = models.CharField(_("nombre (español)"), max_length=120)
     name_en = models.CharField(_("nombre (inglés)"), max_length=120)
@@ -75,6 +80,8 @@ class Theme(models.Model):
 
 
 class PlanSection(models.Model):
+    """A section of the plan's preamble (objective, definitions, approach, vulnerable populations)."""
+
     class Kind(models.TextChoices):
         OBJECTIVE = "objective", _("Objetivo general")
         DEFINITION = "definition", _("Definición")
@@ -99,6 +106,8 @@ class PlanSection(models.Model):
 
 
 class Axis(models.Model):
+    """A strategic axis of a plan document, with its objective and commitment."""
+
     document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="axes")
     number = models.PositiveSmallIntegerField(_("número"))
     title = models.CharField(_("título"), max_length=300)
@@ -119,6 +128,8 @@ class Axis(models.Model):
 
 
 class PlanAction(models.Model):
+    """A numbered action of an axis (key ``<axis>.<number>``); draft actions point to their successor."""
+
     axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="actions")
     number = models.PositiveSmallIntegerField(_("número"))
     key = models.CharField(_("clave"), max_length=20, db_index=True)
@@ -146,6 +157,8 @@ class PlanAction(models.Model):
 
 
 class Meeting(models.Model):
+    """A meeting of a UN working group whose recommendations the compilation records."""
+
     document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="meetings")
     group = models.CharField(_("grupo de trabajo"), max_length=3, choices=Group.choices)
     ordinal = models.PositiveSmallIntegerField(_("reunión"))
@@ -276,6 +289,8 @@ class SearchEntry(models.Model):
 
 
 class ImportRun(models.Model):
+    """What one import of the seed texts found: counts and the differences with the previous import."""
+
     at = models.DateTimeField(default=timezone.now)
     summary = models.JSONField(default=dict)
     differences = models.JSONField(default=list)
@@ -287,6 +302,8 @@ class ImportRun(models.Model):
 
 
 class ReportingRound(models.Model):
+    """A period in which the countries report on the plan, opened and closed by the ST."""
+
     title = models.CharField(_("título"), max_length=200)
     period = models.CharField(_("periodo"), max_length=40)
     opens_on = models.DateField(_("apertura"))
@@ -327,6 +344,8 @@ class RoundReceipt(models.Model):
 
 
 class RoundReminder(models.Model):
+    """That a country was reminded of a round at a stage (what makes automatic reminders idempotent)."""
+
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
     country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
@@ -341,6 +360,12 @@ class RoundReminder(models.Model):
 
 
 class ImplementationReport(ProtectedModel):
+    """A country's report on one plan action or recommendation in a round.
+
+    The drafting institution writes and submits it; the Cancillería of its country, or the ST when
+    the report was shared with it, validates or returns it (``write_rules``).
+    """
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("No iniciada")
         IN_PROGRESS = "in_progress", _("En curso")
@@ -370,6 +395,11 @@ class ImplementationReport(ProtectedModel):
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("validado por"))
     validation_note = models.TextField(_("observaciones de la validación"), blank=True)
+
+    write_rules = {
+        "submit": Rule(who=(OWNER_INSTITUTION,), permission="knowledge.change_implementationreport"),
+        "validate": Rule(who=(OWNER_COUNTRY, SECRETARIAT), permission="knowledge.validate_implementationreport"),
+    }
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

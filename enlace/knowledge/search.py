@@ -15,8 +15,8 @@ both backends (the text is escaped first, then matches are wrapped in ``<mark>``
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
@@ -46,9 +46,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1)
+# A Snowball stemmer keeps the word being stemmed in its own attributes, so one instance shared by
+# the threads of a server mixes their words (wrong stems, and IndexErrors that became 500s).
+# Each thread gets its own.
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("spanish")
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("spanish")
+    return stemmer
 
 
 def stem(word: str) -> str:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +21,11 @@ from enlace.core.pdf import pdf_response
 from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import audit_listing
 from enlace.sharing.actions import do_change_sharing
-from enlace.sharing.policy import Distribution
+from enlace.sharing.policy import Distribution, can, is_secretariat
 
 from . import actions as ka
-from .filters import ACTIVE, actions_for, clean_params, recommendations_for, search_entries
+from .filters import (ACTIVE, REPORT_JOINS, ReportFilter, clean_params, plan_action_rows, recommendations_for,
+                      search_entries)
 from .forms import ReportForm, RoundForm, SearchForm, ValidationForm
 from .models import (
     ActionLink,
@@ -50,6 +51,12 @@ STATUS_CODES = {"implemented": "I", "in_progress": "C", "not_started": "N", "not
 
 def _need(request, perm):
     if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _need_st(request, perm):
+    """A capability of the Secretaría Técnica: its permission, held by an official of the ST party."""
+    if not (request.user.has_perm(perm) and is_secretariat(request.user)):
         raise PermissionDenied
 
 
@@ -136,7 +143,7 @@ def action_page(request, key):
         "action": action, "themes": _themes_of(action), "links": links,
         "predecessors": action.predecessors.select_related("axis"), "reports": reports,
         "can_report": request.user.has_perm("knowledge.change_implementationreport") and action.is_final,
-        "can_decide": request.user.has_perm("knowledge.decide_proposals"),
+        "can_decide": request.user.has_perm("knowledge.decide_proposals") and is_secretariat(request.user),
         "all_themes": Theme.objects.all()})
 
 
@@ -154,14 +161,15 @@ def recommendation_page(request, key):
         "rec": rec, "top": top, "children": top.children.order_by("order"), "themes": _themes_of(rec),
         "links": links, "reports": reports,
         "can_report": request.user.has_perm("knowledge.change_implementationreport"),
-        "can_decide": request.user.has_perm("knowledge.decide_proposals"), "all_themes": Theme.objects.all()})
+        "can_decide": request.user.has_perm("knowledge.decide_proposals") and is_secretariat(request.user),
+        "all_themes": Theme.objects.all()})
 
 
 # --- proposals (ST) ---------------------------------------------------------------------------
 
 
 def proposals(request):
-    _need(request, "knowledge.decide_proposals")
+    _need_st(request, "knowledge.decide_proposals")
     kind = request.GET.get("tipo", "temas")
     if kind == "vinculos":
         rows = ActionLink.objects.filter(status=Tagging.Status.PROPOSED).select_related("recommendation", "action")
@@ -175,7 +183,7 @@ def proposals(request):
 
 @require_POST
 def decide(request, kind, pk):
-    _need(request, "knowledge.decide_proposals")
+    _need_st(request, "knowledge.decide_proposals")
     decision = request.POST.get("decision", "")
     model = ActionLink if kind == "vinculo" else Tagging
     obj = model.objects.filter(pk=pk).first()
@@ -195,7 +203,7 @@ def decide(request, kind, pk):
 
 @require_POST
 def add_theme(request, kind, key):
-    _need(request, "knowledge.decide_proposals")
+    _need_st(request, "knowledge.decide_proposals")
     theme = Theme.objects.filter(code=request.POST.get("theme", "")).first()
     target = (Recommendation.objects.filter(key=key).first() if kind == "r"
               else PlanAction.objects.filter(key=key).first())
@@ -215,22 +223,15 @@ def add_theme(request, kind, key):
 def reports(request):
     _need(request, "knowledge.view_implementationreport")
     q = (request.GET.get("q") or "").strip()[:200]
-    qs = (ImplementationReport.objects.restrict(request.user, "search" if q else "list")
-          .select_related("owner_institution__country", "round", "action", "recommendation"))
-    rnd = request.GET.get("ronda")
-    if rnd and rnd.isdigit():
-        qs = qs.filter(round_id=int(rnd))
-    country = (request.GET.get("pais") or "").upper()
-    if country:
-        qs = qs.filter(owner_institution__country__code=country)
-    if q:
-        qs = qs.filter(Q(narrative__icontains=q) | Q(next_steps__icontains=q) | Q(responsible_institution__icontains=q)
-                       | Q(action__key=q) | Q(recommendation__key=normalize_key(q)))
-    rows = list(qs[:500])
+    qs = ImplementationReport.objects.restrict(request.user, "search" if q else "list").select_related(*REPORT_JOINS)
+    filterset = ReportFilter(request.GET, queryset=qs)
+    # Invalid values (an unknown state, say) filter nothing, as in the API's 400 they would explain.
+    rows = list((filterset.qs if filterset.is_valid() else qs)[:500])
     audit_listing(request.user, ImplementationReport, [r.pk for r in rows], kind="search" if q else "list", query=q)
     return render(request, "knowledge/reports.html", {
-        "rows": rows, "rounds": ReportingRound.objects.order_by("-opens_on"), "q": q, "ronda": rnd or "",
-        "pais": country, "countries": Country.objects.filter(kind=Country.Kind.MEMBER),
+        "rows": rows, "rounds": ReportingRound.objects.restrict(request.user).order_by("-opens_on"), "q": q,
+        "round": request.GET.get("round", ""), "country": (request.GET.get("country") or "").upper(),
+        "countries": Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER),
         "can_report": request.user.has_perm("knowledge.change_implementationreport")})
 
 
@@ -317,18 +318,20 @@ def _add_errors(form, exc: ValidationError):
 def report_detail(request, pk):
     _need(request, "knowledge.view_implementationreport")
     report = access_implementationreport_by_id(request.user, pk, "view", purpose=request.GET.get("purpose", ""))
-    is_owner = ImplementationReport.objects.restrict(request.user, "change").filter(pk=pk).exists()
-    can_validate = (request.user.has_perm("knowledge.validate_implementationreport")
-                    and report.state == ImplementationReport.State.SUBMITTED
-                    and (request.user.country == report.owner_institution.country or request.user.has_role("st")))
+    # Buttons appear only where the policy would let the action through.
+    is_owner = can(request.user, report, "change")
+    can_validate = report.state == ImplementationReport.State.SUBMITTED and can(request.user, report, "validate")
     return render(request, "knowledge/report_detail.html", {
         "r": report, "evidence": report.evidence.all(), "is_owner": is_owner, "can_validate": can_validate,
-        "validation_form": ValidationForm(), "Distribution": Distribution})
+        "can_submit": report.state in (ImplementationReport.State.DRAFT, ImplementationReport.State.RETURNED)
+        and can(request.user, report, "submit"),
+        "can_share": can(request.user, report, "share"), "validation_form": ValidationForm(),
+        "Distribution": Distribution})
 
 
 @require_POST
 def report_submit(request, pk):
-    report = access_implementationreport_by_id(request.user, pk, "change")
+    report = access_implementationreport_by_id(request.user, pk, "submit")
     try:
         ka.do_submit_report(request.user, report)
         messages.success(request, _("Reporte enviado para validación de su Cancillería."))
@@ -339,8 +342,7 @@ def report_submit(request, pk):
 
 @require_POST
 def report_validate(request, pk):
-    _need(request, "knowledge.validate_implementationreport")
-    report = access_implementationreport_by_id(request.user, pk, "view")
+    report = access_implementationreport_by_id(request.user, pk, "validate")
     form = ValidationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Elija validar o devolver el reporte."))
@@ -349,9 +351,6 @@ def report_validate(request, pk):
         ka.do_validate_report(request.user, report, approve=form.cleaned_data["decision"] == "approve",
                               note=form.cleaned_data["note"])
         messages.success(request, _("Decisión registrada."))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("No tiene permiso para realizar esta acción."))
-        return render(request, "core/error.html", {"title": _("Acceso denegado"), "message": str(exc)}, status=403)
     except ValidationError as exc:
         messages.error(request, " ".join(_form_errors(exc)))
     return redirect("knowledge:report", pk=pk)
@@ -370,7 +369,10 @@ def report_share(request, pk):
 
 
 def evidence_download(request, pk, eid):
-    report = access_implementationreport_by_id(request.user, pk, "view")
+    # One audited read naming the file downloaded (access_by_id would log a second, plain one).
+    report = ImplementationReport.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if report is None:
+        raise Http404
     ev = report.evidence.filter(pk=eid).exclude(file_path="").first()
     if ev is None:
         raise Http404
@@ -378,7 +380,7 @@ def evidence_download(request, pk, eid):
         data = read_decrypted(ev.file_path)
     except ValidationError:
         raise Http404 from None
-    log_event("read", user=request.user, obj=report, detail={"evidence": ev.pk, "file": ev.file_name})
+    log_event("read", user=request.user, obj=report, detail={"evidence_id": ev.pk})
     response = HttpResponse(data, content_type=ev.mime or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{ev.file_name}"'
     return response
@@ -389,7 +391,7 @@ def evidence_download(request, pk, eid):
 
 def rounds(request):
     _need(request, "knowledge.view_implementationreport")
-    manage = request.user.has_perm("knowledge.manage_rounds")
+    manage = request.user.has_perm("knowledge.manage_rounds") and is_secretariat(request.user)
     form = RoundForm(request.POST or None) if manage else None
     if request.method == "POST":
         if not manage:
@@ -401,19 +403,23 @@ def rounds(request):
                 return redirect("knowledge:rounds")
             except ValidationError as exc:
                 _add_errors(form, exc)
+    # Constant queries whatever the number of rounds: receipts and reminder counts come in one go.
+    members = list(Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER).order_by("name_es"))
+    receipts = Prefetch("receipts", queryset=RoundReceipt.objects.filter(submitted__gt=0).select_related("country"))
     rows = []
-    for rnd in ReportingRound.objects.order_by("-opens_on"):
-        receipts = {r.country_id: r for r in RoundReceipt.objects.filter(round=rnd)}
-        missing = list(ka.countries_without_report(rnd)) if manage else []
-        rows.append({"round": rnd, "reported": [r.country for r in receipts.values() if r.submitted],
-                     "missing": missing, "reminders": rnd.reminders.count()})
+    for rnd in (ReportingRound.objects.restrict(request.user).order_by("-opens_on")
+                .prefetch_related(receipts).annotate(n_reminders=Count("reminders"))):
+        reported = [r.country for r in rnd.receipts.all()]
+        done = {c.pk for c in reported}
+        missing = [c for c in members if c.pk not in done] if manage else []
+        rows.append({"round": rnd, "reported": reported, "missing": missing, "reminders": rnd.n_reminders})
     return render(request, "knowledge/rounds.html", {"rows": rows, "form": form, "manage": manage},
                   status=400 if form is not None and form.is_bound and form.errors else 200)
 
 
 @require_POST
 def round_remind(request, pk):
-    _need(request, "knowledge.manage_rounds")
+    _need_st(request, "knowledge.manage_rounds")
     rnd = ReportingRound.objects.filter(pk=pk).first()
     if rnd is None:
         raise Http404
@@ -427,7 +433,7 @@ def round_remind(request, pk):
 
 @require_POST
 def round_close(request, pk):
-    _need(request, "knowledge.manage_rounds")
+    _need_st(request, "knowledge.manage_rounds")
     rnd = ReportingRound.objects.filter(pk=pk).first()
     if rnd is None:
         raise Http404
@@ -480,20 +486,22 @@ def dashboard(request):
             progress.append({"axis": number, "done": done, "total": len(acts), "pct": round(100 * done / len(acts))})
         grid.append({"country": c, "cells": cells, "progress": progress})
     trend = {"labels": [], "datasets": {s: [] for s in STATUS_CODES}}
-    for rnd in ReportingRound.objects.order_by("opens_on"):
+    # One grouped query for every round (not one per round).
+    per_round = defaultdict(int)
+    for rid, status, n in (_validated(request.user, "list").order_by().values_list("round_id", "status")
+                           .annotate(n=Count("pk"))):
+        per_round[(rid, status)] += n
+    for rnd in ReportingRound.objects.restrict(request.user).order_by("opens_on"):
         trend["labels"].append(rnd.period)
-        counts = defaultdict(int)
-        for r in _validated(request.user, "list", rnd.pk):
-            counts[r.status] += 1
         for s in STATUS_CODES:
-            trend["datasets"][s].append(counts[s])
+            trend["datasets"][s].append(per_round[(rnd.pk, s)])
     status_labels = dict(ImplementationReport.Status.choices)
     chart = {"labels": trend["labels"], "series": [{"key": s, "label": str(status_labels[s]), "data": v}
                                                     for s, v in trend["datasets"].items()],
              "title": _("Reportes validados por ronda y estado")}
     return render(request, "knowledge/dashboard.html", {
         "grid": grid, "axes": sorted(axes.items()), "actions": actions_, "chart": chart,
-        "rounds": ReportingRound.objects.order_by("-opens_on"), "ronda": round_id,
+        "rounds": ReportingRound.objects.restrict(request.user).order_by("-opens_on"), "ronda": round_id,
         "legend": [(STATUS_CODES[s], status_labels[s], s) for s in STATUS_CODES]})
 
 
@@ -501,8 +509,8 @@ def export_plan(request):
     _need(request, "knowledge.view_recommendation")
     rows = [(a.key, a.axis.number, a.axis.title, a.text, "\n".join(f"{i['letter']}) {i['text']}" for i in a.items),
              "\n".join(f"{n['number']}. {n['text']}" for n in a.footnotes),
-             ", ".join(t.theme.name for t in _themes_of(a)))
-            for a in _final_actions(request.user)]
+             ", ".join(t.theme.name for t in a.taggings.all()))
+            for a in plan_action_rows(request.user, "export")]
     log_event("export", user=request.user, object_type="knowledge.planaction", detail={"count": len(rows)})
     return xlsx_response("plan-de-trabajo-2019-2025.xlsx", [(
         _("Plan de Trabajo"), [_("Acción"), _("Eje"), _("Título del eje"), _("Texto"), _("Apartados"), _("Notas"),
@@ -514,8 +522,7 @@ def export_recommendations(request):
     recs = recommendations_for(request.user, request.GET)
     rows = [(r.key, r.meeting.get_group_display(), r.meeting.roman, r.meeting.year, r.number, r.letter, r.text,
              "\n".join(f"{n['number']}. {n['text']}" for n in r.footnotes)) for r in recs]
-    log_event("export", user=request.user, object_type="knowledge.recommendation",
-              detail={"count": len(rows), "query": request.GET.urlencode()[:200]})
+    log_event("export", user=request.user, object_type="knowledge.recommendation", detail={"count": len(rows)})
     return xlsx_response("recomendaciones.xlsx", [(
         _("Recomendaciones"), [_("Clave"), _("Grupo de trabajo"), _("Reunión"), _("Año"), _("Número"), _("Apartado"),
                                _("Texto"), _("Notas")], rows)])
@@ -540,7 +547,7 @@ def export_reports(request):
     log_event("export", user=request.user, object_type="knowledge.implementationreport", detail={"count": len(rows)})
     latest = heatmap_data(request.user, action="export")
     actions_ = list(_final_actions(request.user))
-    countries = Country.objects.filter(kind=Country.Kind.MEMBER).order_by("name_es")
+    countries = Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER).order_by("name_es")
     heat = [[c.code] + [(latest[(c.code, a.key)].get_status_display() if (c.code, a.key) in latest else "")
                         for a in actions_] for c in countries]
     return xlsx_response("reportes-de-implementacion.xlsx", [
@@ -553,7 +560,7 @@ def report_pdf(request):
     _need(request, "knowledge.export_implementationreport")
     latest = heatmap_data(request.user, action="export")
     actions_ = list(_final_actions(request.user))
-    countries = list(Country.objects.filter(kind=Country.Kind.MEMBER).order_by("name_es"))
+    countries = list(Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER).order_by("name_es"))
     axes = defaultdict(list)
     for a in actions_:
         axes[a.axis.number].append(a)

@@ -59,7 +59,7 @@ def test_file_validate_heatmap_export_and_visibility(hnd, open_round):
     report.refresh_from_db()
     assert report.state == "validated" and report.validated_by == cancilleria
     assert AuditEvent.objects.filter(object_type="knowledge.implementationreport", object_id=str(report.pk),
-                                     detail__validation="approved").exists()
+                                     detail__verdict="approved", detail__do="do_validate_report").count() == 1
     # Heat map and XLSX export of Honduras show it.
     html = client.get("/conocimiento/tablero/").content.decode()
     assert heat_cell(html, "HND", "1.4") == "implemented"
@@ -130,14 +130,14 @@ def test_validation_by_another_countrys_cancilleria_is_refused(hnd, open_round):
     gtm = f.user("GTM", "cancilleria", inst=f.institution("GTM", Institution.Type.FOREIGN_MINISTRY))
     gc = f.verified_client(gtm)
     assert "Registrar decisión" not in gc.get(f"/conocimiento/reportes/{report.pk}/").content.decode()
+    # A decision the policy does not give them: the same 404 as for a report that does not exist.
     r = gc.post(f"/conocimiento/reportes/{report.pk}/validar/", {"decision": "approve"})
-    assert r.status_code == 403
-    assert "Solo la Cancillería del país que reporta" in r.content.decode()
+    assert r.status_code == 404
     report.refresh_from_db()
     assert report.state == "submitted"
     # A national report of Honduras does not even exist for Guatemala.
-    report.distribution = "country"
-    report.save()
+    f.verified_client(focal).post(f"/conocimiento/reportes/{report.pk}/compartir/", {"distribution": "country"})
+    assert gc.get(f"/conocimiento/reportes/{report.pk}/").status_code == 404
     assert gc.post(f"/conocimiento/reportes/{report.pk}/validar/", {"decision": "approve"}).status_code == 404
 
 

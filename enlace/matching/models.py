@@ -88,6 +88,8 @@ class ReleasedRecord(ProtectedModel):
 
     personal_data = True
     cross_border_always = True
+    # The disclosing institution may narrow (withdraw) or re-scope what it released; nobody edits it.
+    write_rules = {"share": _OWNER_DECIDES}
 
     class Meta:
         ordering = ["-created_at"]

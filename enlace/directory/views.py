@@ -133,6 +133,9 @@ def _card_context(request, contact, **extra):
         "history": history, "can_change": can_change, "can_authorise": can_authorise,
         "can_confirm": can_change or can_authorise or can(user, contact, "confirm"),
         "can_consent": can(user, contact, "consent"),
+        # The superior is a record of its own: shown only if the viewer may see it (a proposal stays home).
+        "boss": Contact.objects.restrict(user, "view").filter(pk=contact.reports_to_id).first()
+        if contact.reports_to_id else None,
         "validity_form": ValidityForm(), "reason_form": ReasonForm(), "consent_form": ConsentForm(),
         "can_export": user.has_perm("directory.export_contact"),
         "public_actor": PublicKeyActor.objects.restrict(user, "view").filter(contact=contact).first(),

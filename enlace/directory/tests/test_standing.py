@@ -365,3 +365,21 @@ def test_api_decisions_write_one_audit_event(world):
         assert r.status_code == 200, r.content
         assert about()[start:] == ["write"], step
     assert api.post("/api/v1/directory/contacts/abc/revoke/", {"reason": "x"}, format="json").status_code == 404
+
+
+def test_the_card_names_the_superior_only_if_the_reader_may_see_them(world):
+    """A network entry that reports to a proposal does not show the proposal's name abroad."""
+    from enlace.directory.actions import do_update_contact
+
+    from .helpers import propose
+
+    w = world
+    boss = propose(w["admin"], first_name="Jefa", last_name="Propuesta")
+    c = w["contact"]
+    do_update_contact(w["admin"], c, {"reports_to": boss, "first_name": c.first_name, "last_name": c.last_name,
+                                      "position": c.position, "areas": c.area_list, "languages": c.language_list,
+                                      "email": c.email, "phone": c.phone, "user": c.user})
+    card = f"/directorio/contacto/{c.pk}/"
+    assert "Propuesta" in f.verified_client(w["admin"]).get(card).content.decode()
+    abroad = f.verified_client(f.user("HND", "focal_point")).get(card)
+    assert abroad.status_code == 200 and "Propuesta" not in abroad.content.decode()

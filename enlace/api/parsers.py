@@ -6,6 +6,8 @@ DRF's own parser accepts any JSON value, so:
 - ``[[[[…]]]]`` a few thousand levels deep made ``json`` raise ``RecursionError`` (a 500), and
   a few hundred levels would parse but then exhaust the stack in serializers or the audit log.
 Every endpoint of Enlace takes an object (bulk endpoints would declare their own parser).
+No body (JSON, form or multipart) may carry a NUL character: PostgreSQL stores none in text or
+JSON columns, so one reaching a save or a lookup was a 500 there.
 """
 
 import codecs
@@ -25,21 +27,39 @@ class InvalidBody(ParseError):
 MAX_DEPTH = 32
 
 
-def _depth_exceeds(value, limit: int) -> bool:
-    """Iterative (no recursion of our own) walk: True as soon as nesting passes ``limit``."""
+def _refuse_nul(text: str):
+    if "\x00" in text:
+        raise InvalidBody(_("El cuerpo contiene un carácter nulo (U+0000), que no se admite en ningún texto."))
+
+
+def _check(value, limit: int) -> None:
+    """Iterative walk (no recursion of our own): refuses nesting past ``limit`` and NUL characters
+    in keys or strings (PostgreSQL stores neither in text nor in JSON, so they failed as 500s)."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, str):
+            _refuse_nul(node)
+            continue
         if isinstance(node, dict):
+            for key in node:
+                _refuse_nul(key)
             children = node.values()
         elif isinstance(node, list):
             children = node
         else:
             continue
         if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+            raise InvalidBody(_("El cuerpo JSON tiene demasiados niveles de anidamiento (máximo %(n)s).") % {"n": limit})
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, str)))
+
+
+def _check_form(data) -> None:
+    for key, values in data.lists():
+        _refuse_nul(key)
+        for value in values:
+            if isinstance(value, str):
+                _refuse_nul(value)
 
 
 class JSONParser(parsers.JSONParser):
@@ -61,9 +81,26 @@ class JSONParser(parsers.JSONParser):
             raise InvalidBody(_("El cuerpo de la solicitud no es JSON válido: %(error)s") % {"error": str(exc)[:200]}) from None
         if not isinstance(data, dict):
             raise InvalidBody(_("El cuerpo de la solicitud debe ser un objeto JSON ({…}), no una lista ni un valor suelto."))
-        if _depth_exceeds(data, self.max_depth):
-            raise InvalidBody(self._too_deep())
+        _check(data, self.max_depth)
         return data
 
     def _too_deep(self):
         return _("El cuerpo JSON tiene demasiados niveles de anidamiento (máximo %(n)s).") % {"n": self.max_depth}
+
+
+class FormParser(parsers.FormParser):
+    """``application/x-www-form-urlencoded`` bodies without NUL characters."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _check_form(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """``multipart/form-data`` bodies without NUL characters in their fields (files are bytes)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        result = super().parse(stream, media_type, parser_context)
+        _check_form(result.data)
+        return result

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from enlace.api.parsers import JSONParser  # one object, bounded depth (issue 16)
+from enlace.api.parsers import FormParser, JSONParser, MultiPartParser  # bounded, no NUL (issue 16)
 from enlace.sharing.access import access_by_id
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 

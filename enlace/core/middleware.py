@@ -11,8 +11,13 @@ from .asgi import BODY_TOO_LARGE
 
 
 class RequestSizeLimitMiddleware:
-    """Refuses oversized bodies: from their declared length before a byte of them is read, and from
-    the bytes actually received when the ASGI handler had to stop reading (chunked bodies)."""
+    """Refuses what no view can handle, before any view runs:
+
+    - oversized bodies: from their declared length before a byte of them is read, and from the
+      bytes actually received when the ASGI handler had to stop reading (chunked bodies);
+    - NUL characters in the path or the query string (``%00``): PostgreSQL refuses them in text
+      values, so any lookup with one failed with a 500 there (SQLite let it through).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,7 +34,23 @@ class RequestSizeLimitMiddleware:
                 # The client may still be sending the rest: do not keep this connection for another request.
                 response["Connection"] = "close"
             return response
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return self._refuse_nul(request)
         return self.get_response(request)
+
+    def _refuse_nul(self, request):
+        translation.activate(translation.get_language_from_request(request))
+        token = audit_context.set_context(audit_context.from_request(request))
+        try:
+            log_event("bad_request", detail={"reason": "nul_character"})
+        finally:
+            audit_context.reset(token)
+        message = _("La dirección contiene un carácter nulo (%00), que no se admite.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"status": 400, "code": "bad_request", "message": message, "fields": {}}},
+                                status=400)
+        return render(request, "core/error.html", {"title": _("Solicitud no válida"), "message": message}, status=400)
 
     def _refuse(self, request, length, *, chunked):
         # This runs before LocaleMiddleware: answer in the request's language, not the thread's.

@@ -12,10 +12,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from enlace.api.parsers import JSONParser  # one object, bounded depth (issue 16)
+from enlace.api.parsers import FormParser, JSONParser, MultiPartParser  # bounded, no NUL (issue 16)
 from enlace.core.pdf import pdf_bytes
 from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import audit_listing

@@ -205,11 +205,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "enlace.api.errors.exception_handler",
     # Bounded: ?limit= above the maximum is clamped, a non-number is a 400 (issue 16).
     "DEFAULT_PAGINATION_CLASS": "enlace.api.pagination.BoundedLimitOffsetPagination",
-    # JSON bodies must be one object of bounded depth (a list or [[[…]]] is a 400, never a 500).
+    # JSON bodies must be one object of bounded depth (a list or [[[…]]] is a 400, never a 500);
+    # no body may carry NUL characters (PostgreSQL refuses them).
     "DEFAULT_PARSER_CLASSES": [
         "enlace.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "enlace.api.parsers.FormParser",
+        "enlace.api.parsers.MultiPartParser",
     ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

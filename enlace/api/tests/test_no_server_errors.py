@@ -164,6 +164,31 @@ def test_validate_and_share_a_report_with_a_list_body(submitted_report, body):
     assert report.distribution == "country"
 
 
+@pytest.mark.parametrize("as_form", [False, True])
+def test_nul_characters_in_a_body_are_refused_before_anything_is_saved(submitted_report, as_form):
+    """PostgreSQL stores no NUL in text: ``note`` went straight to a save (a 500 there)."""
+    pk, _owner_api, cancilleria_api = submitted_report
+    url = f"/api/v1/implementation-reports/{pk}/validate/"
+    data = {"decision": "approve", "note": "visto\x00bueno"}
+    r = cancilleria_api.post(url, data) if as_form else cancilleria_api.post(url, data, format="json")
+    err = _error(r, 400, "parse_error")
+    assert "carácter nulo" in err["message"]
+    report = ImplementationReport.objects.unrestricted(reason="test: state after a refused request").get(pk=pk)
+    assert report.state == "submitted"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/countries/G%00T/", "/api/v1/institutions/?country__code=G%00T",
+                                 "/api/v1/cases/?q=%00"])
+def test_nul_characters_in_the_address_are_a_clear_400(api, url):
+    err = _error(api.get(url), 400, "bad_request")
+    assert "%00" in err["message"]
+
+
+def test_nul_characters_in_a_page_address_are_the_html_400(hnd):
+    r = f.verified_client(hnd).get("/casos/?q=%00")
+    assert r.status_code == 400 and r["Content-Type"].startswith("text/html")
+
+
 # --- deep nesting ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000,

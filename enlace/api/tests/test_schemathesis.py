@@ -178,6 +178,7 @@ HOSTILE_BODIES = {
     "not JSON": "{'role': 'witness'}",
     "NaN": '{"role": NaN}',
     "huge integer": '{"case": ' + "9" * 5000 + "}",
+    "NUL character": '{"title": "a\\u0000b", "note": "\\u0000", "role": "witness\\u0000", "body": "\\u0000"}',
 }
 HOSTILE_NUMBERS = ["0", "-1", "abc", "99999999999999999999", "1e3", "١٢", "", "1.5"]
 HOSTILE_IDS = ["99999999999999999999", "-1", "0", "abc", "1.5", "%00", "١"]
@@ -229,6 +230,9 @@ def test_every_operation_refuses_hostile_bodies_parameters_and_ids_with_the_unif
                 if param in names:
                     for value in HOSTILE_NUMBERS:
                         check(f"GET {real}?{param}={value}", api.get(real, {param: value}))
+            if method == "get":
+                for param in names - {"limit", "offset"}:
+                    check(f"GET {real}?{param}=NUL", api.get(real, {param: "a\x00b"}))
             if "{" in path:
                 for value in HOSTILE_IDS:
                     url = _PARAM.sub(value, path)

@@ -59,7 +59,7 @@ def may_be_listed(institution) -> bool:
 
 def review_group() -> SharingGroup:
     """Sharing group {ST}: a proposal is seen by its own country and the Secretaría Técnica, nobody else."""
-    crm = Country.objects.get(code="CRM")
+    crm = Country.objects.get(code=SECRETARIAT_CODE)
     group = SharingGroup.objects.filter(name=REVIEW_GROUP_NAME, countries=crm).first()
     if group is None:
         owner = Institution.objects.filter(country=crm).order_by("pk").first()
@@ -278,7 +278,7 @@ def do_propose_contact(user, data: dict, *, notify: bool = True) -> Contact:
 def do_update_contact(user, contact: Contact, data: dict) -> Contact:
     """An ordinary edit, by the owner institution only.
 
-    Changing what an authorised (or suspended) entry designates — the linked account, the person's
+    Changing what an authorised (or suspended, or expired) entry designates — the linked account, the person's
     name, the position or the institution — sends it back to the Cancillería: the entry becomes a
     proposal again, narrowed to its country and the ST, so neither the old nor the new account has
     cross-border standing through it until the Cancillería decides again (the policy asks on every
@@ -293,7 +293,8 @@ def do_update_contact(user, contact: Contact, data: dict) -> Contact:
         setattr(contact, key, value)
     contact.normalized_name = normalize_name(contact.first_name, contact.last_name)
     contact.confirmed_at = timezone.now()
-    redesignated = (before["status"] in (Contact.Status.ACTIVE, Contact.Status.SUSPENDED)
+    # Expired entries too: a renewal must not hand the old authorisation to a new holder.
+    redesignated = (before["status"] in (Contact.Status.ACTIVE, Contact.Status.SUSPENDED, Contact.Status.EXPIRED)
                     and any(before[k] != getattr(contact, k) for k in IDENTITY_FIELDS))
     was_on_network = before["distribution"] == Distribution.NETWORK
     if redesignated:

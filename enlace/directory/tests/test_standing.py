@@ -383,3 +383,20 @@ def test_the_card_names_the_superior_only_if_the_reader_may_see_them(world):
     assert "Propuesta" in f.verified_client(w["admin"]).get(card).content.decode()
     abroad = f.verified_client(f.user("HND", "focal_point")).get(card)
     assert abroad.status_code == 200 and "Propuesta" not in abroad.content.decode()
+
+
+def test_a_renewal_does_not_hand_an_expired_authorisation_to_a_new_holder(world, time_machine):
+    from enlace.directory.tasks import run_directory_tasks
+
+    w = world
+    later = w["contact"].valid_until + datetime.timedelta(days=2)
+    time_machine.move_to(datetime.datetime.combine(later, datetime.time(12)), tick=False)
+    run_directory_tasks()
+    newcomer = f.user("GTM", "focal_point", authorised=False)
+    r = _api(w["admin"]).patch(f"/api/v1/directory/contacts/{w['contact'].pk}/", {"username": newcomer.username},
+                               format="json")
+    assert r.status_code == 200 and r.json()["status"] == "proposed", r.content
+    r = _api(w["gtm_chancery"]).post(f"/api/v1/directory/contacts/{w['contact'].pk}/renew/",
+                                     {"valid_until": str(later + datetime.timedelta(days=100))}, format="json")
+    assert r.status_code == 400
+    assert not is_authorised_focal_point(newcomer)

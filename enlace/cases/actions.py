@@ -20,7 +20,7 @@ from enlace.sharing.access import require
 from enlace.sharing.actions import sharing_snapshot
 from enlace.sharing.policy import Distribution, audience_of
 
-from .models import Case, Entity, ImportBatch, Link, RouteLeg
+from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
 
 CASE_FIELDS = ("title", "case_type", "status", "summary", "opened_on", "closed_on", "facts_from", "facts_to",
                "source_grade", "info_grade", "allow_matching")
@@ -566,3 +566,20 @@ def do_run_import(user, batch: ImportBatch, *, progress=None) -> ImportBatch:
               detail={"case_id": batch.case_id, "entity_ids": made["entity_ids"][:5000],
                       "link_ids": made["link_ids"][:5000]})
     return batch
+
+
+# --- reference data ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_ensure_vocabulary() -> int:
+    """Add the modus operandi tags that are missing; never remove or rename what the ST added (system)."""
+    from .vocabulary import MODUS_OPERANDI
+
+    existing = set(ModusOperandiTag.objects.values_list("code", flat=True))
+    new = [ModusOperandiTag(code=code, name_es=es, name_en=en, order=order * 10)
+           for order, (code, es, en) in enumerate(MODUS_OPERANDI, start=1) if code not in existing]
+    if new:
+        ModusOperandiTag.objects.bulk_create(new)
+        log_event("write", object_type="cases.modusoperanditag", after={"created": len(new)},
+                  detail={"ids": [t.code for t in new]})
+    return len(new)

@@ -1,6 +1,6 @@
 """The controlled vocabulary of modus operandi (work plan axis 1, action 6: regional diagnosis).
 
-Data, not code: ``ensure_vocabulary()`` adds what is missing and never removes what the ST added.
+Data, not code: ``ensure_vocabulary()`` (``actions.do_ensure_vocabulary``) adds what is missing and never removes what the ST added.
 """
 
 MODUS_OPERANDI = [
@@ -24,12 +24,8 @@ MODUS_OPERANDI = [
 ]
 
 
-def ensure_vocabulary(model=None) -> int:
-    if model is None:
-        from .models import ModusOperandiTag as model
-    created = 0
-    for order, (code, es, en) in enumerate(MODUS_OPERANDI, start=1):
-        _obj, was_created = model.objects.get_or_create(code=code, defaults={"name_es": es, "name_en": en,
-                                                                            "order": order * 10})
-        created += was_created
-    return created
+def ensure_vocabulary() -> int:
+    """Reference loader: add the tags that are missing (through the action, audited)."""
+    from .actions import do_ensure_vocabulary
+
+    return do_ensure_vocabulary()

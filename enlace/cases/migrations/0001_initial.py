@@ -7,9 +7,12 @@ from django.db import migrations, models
 
 
 def load_vocabulary(apps, schema_editor):
-    from enlace.cases.vocabulary import ensure_vocabulary
+    # Historical model, no audit trail yet: the migration seeds the vocabulary itself.
+    from enlace.cases.vocabulary import MODUS_OPERANDI
 
-    ensure_vocabulary(apps.get_model("cases", "ModusOperandiTag"))
+    model = apps.get_model("cases", "ModusOperandiTag")
+    for order, (code, es, en) in enumerate(MODUS_OPERANDI, start=1):
+        model.objects.get_or_create(code=code, defaults={"name_es": es, "name_en": en, "order": order * 10})
 
 
 class Migration(migrations.Migration):

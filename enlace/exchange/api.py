@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,6 +19,7 @@ from enlace.sharing.access import audit_listing
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 
 from . import actions, choices, documents
+from .filters import MlaDraftFilter, ThreadFilter
 from .models import (Attachment, ForwardRequest, Message, MlaDraft, MlaVersion, Receipt, Thread,
                      access_attachment_by_id, access_mladraft_by_id)
 
@@ -35,6 +34,9 @@ def _gate(request):
     if not actions.can_exchange(request.user):
         raise PermissionDenied(str(_("Solo los puntos focales autorizados por su Cancillería y vigentes pueden "
                                              "usar el intercambio seguro.")))
+
+
+_MESSAGE_JOINS = ("owner_institution__country", "created_by")
 
 
 # --- serializers --------------------------------------------------------------------------------------
@@ -91,8 +93,7 @@ class ThreadDetailSerializer(ThreadSerializer):
         return self.context["request"].user
 
     def get_messages(self, obj) -> list[dict]:
-        qs = Message.objects.restrict(self._user(), "view").filter(thread=obj).select_related(
-            "owner_institution__country", "created_by")
+        qs = Message.objects.restrict(self._user(), "view").filter(thread=obj).select_related(*_MESSAGE_JOINS)
         return MessageSerializer(qs, many=True).data
 
     def get_attachments(self, obj) -> list[dict]:
@@ -139,6 +140,11 @@ class ForwardRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["thread", "status", "created_at", "decided_at"]
 
 
+class ForwardRequestWriteSerializer(serializers.Serializer):
+    target_country = serializers.CharField(max_length=5)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
@@ -164,8 +170,14 @@ class MlaDraftSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
                   "handling_codes"]
 
     def get_latest(self, obj) -> dict | None:
-        user = self.context["request"].user
-        v = MlaVersion.objects.restrict(user, "view").filter(draft=obj).order_by("-number").first()
+        # A list passes the latest version of every draft of the page, read in one query.
+        latest = self.context.get("latest")
+        if latest is not None:
+            v = latest.get(obj.pk)
+        else:
+            user = self.context["request"].user
+            v = MlaVersion.objects.restrict(user, "view").filter(draft=obj).select_related(
+                "owner_institution__country", "created_by").order_by("-number").first()
         return MlaVersionSerializer(v).data if v else None
 
     def get_checklist_items(self, obj) -> list[dict]:
@@ -191,66 +203,45 @@ class MlaStatusSerializer(serializers.Serializer):
 
 # --- viewsets -----------------------------------------------------------------------------------------
 
-class ThreadFilter(django_filters.FilterSet):
-    box = django_filters.ChoiceFilter(choices=[("received", "received"), ("sent", "sent"), ("drafts", "drafts")],
-                                      method="by_box")
-    status = django_filters.ChoiceFilter(choices=Thread.Status.choices)
-    kind = django_filters.ChoiceFilter(choices=choices.KINDS)
-    priority = django_filters.ChoiceFilter(choices=choices.PRIORITIES)
-    q = django_filters.CharFilter(method="by_text")
-
-    class Meta:
-        model = Thread
-        fields = ["box", "status", "kind", "priority", "q"]
-
-    def by_box(self, qs, name, value):
-        user = self.request.user
-        if value == "received":
-            return qs.exclude(owner_institution__country=user.institution.country_id).exclude(status="draft")
-        if value == "sent":
-            return qs.filter(owner_institution=user.institution).exclude(status="draft")
-        return qs.filter(owner_institution=user.institution, status="draft")
-
-    def by_text(self, qs, name, value):
-        user = self.request.user
-        for word in value.split():
-            msgs = Message.objects.restrict(user, "search").filter(body__icontains=word).values("thread")
-            qs = qs.filter(Q(subject__icontains=word) | Q(body__icontains=word) | Q(case_reference__icontains=word)
-                           | Q(pk__in=msgs))
-        return qs
-
-
-class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
-    """Threads the caller may see. POST sends (or saves a draft); send ``Idempotency-Key`` to make retries safe."""
-
-    queryset = Thread.objects.none()
-    serializer_class = ThreadSerializer
-    filterset_class = ThreadFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    sharing_actions = {"list": "list", "retrieve": "view", "create": "view", "acknowledge": "view",
-                       "messages": "view", "close": "view", "forward_requests": "view", "attachments": "view"}
+class _ExchangeGate:
+    """The exchange is for authorised focal points (defence in depth: the policy already demands
+    cross-border standing for anything shared beyond the user's country)."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         _gate(request)
 
-    def get_queryset(self):
-        qs = super().get_queryset().select_related("owner_institution__country", "created_by")
-        if self.request.query_params.get("q"):
-            qs = Thread.objects.restrict(self.request.user, "search").select_related("owner_institution__country")
-        return qs.order_by("-sent_at", "-created_at", "-pk")
 
-    def list(self, request, *args, **kwargs):
-        qs = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(qs)
-        data = ThreadSerializer(page, many=True, context={"request": request}).data
-        audit_listing(request.user, Thread, [r["id"] for r in data], query=request.GET.urlencode())
-        return self.get_paginated_response(data)
+class ThreadViewSet(_ExchangeGate, ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Threads the caller may see. POST sends (or saves a draft); send ``Idempotency-Key`` to make retries safe.
+
+    Steps are the policy's decisions: ``close`` (originator), ``messages`` POST ("reply") and
+    ``attachments`` POST ("attach") by the thread's parties; ``acknowledge``, ``delivered`` and
+    ``forward-requests`` POST are decisions on the caller's country's receipt (the action answers
+    404 to anyone else). Reading a thread writes nothing: delivery is ``POST delivered/``.
+    """
+
+    queryset = (Thread.objects.select_related("owner_institution__country", "created_by")
+                .prefetch_related("recipient_countries", "recipient_users").none())
+    serializer_class = ThreadSerializer
+    filterset_class = ThreadFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Steps decided on the caller's receipt read the thread with "list" (no audit read event: the
+    # step's own action logs what it did).
+    sharing_actions = {"list": "list", "retrieve": "view", "acknowledge": "list", "delivered": "list",
+                       "messages": "list", "close": "close", "forward_requests": "list", "attachments": "list"}
+    _POST_DECISIONS = {"messages": "reply", "attachments": "attach"}
+
+    def sharing_action(self) -> str:
+        if self.request.method == "POST" and self.action in self._POST_DECISIONS:
+            return self._POST_DECISIONS[self.action]
+        return super().sharing_action()
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-sent_at", "-created_at", "-pk")
 
     def retrieve(self, request, *args, **kwargs):
         thread = self.get_object()
-        actions.do_mark_delivered(request.user, thread)
-        thread.refresh_from_db()
         return Response(ThreadDetailSerializer(thread, context={"request": request}).data)
 
     @extend_schema(request=ThreadWriteSerializer, responses={201: ThreadDetailSerializer},
@@ -281,14 +272,25 @@ class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
             raise _api_errors(exc) from None
         return Response(ReceiptSerializer(receipt).data)
 
+    @extend_schema(request=None, responses={200: ReceiptSerializer})
+    @action(detail=True, methods=["post"])
+    def delivered(self, request, pk=None):
+        """The caller's country has the thread (delivery receipt); 404 for anyone but a recipient."""
+        thread = self.get_object()
+        actions.do_mark_delivered(request.user, thread)
+        receipt = actions.own_receipt(request.user, thread, "deliver")
+        return Response(ReceiptSerializer(receipt).data)
+
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     @action(detail=True, methods=["get", "post"])
     def messages(self, request, pk=None):
         thread = self.get_object()
         if request.method == "GET":
-            qs = Message.objects.restrict(request.user, "list").filter(thread=thread)
-            return Response(MessageSerializer(qs, many=True).data)
+            qs = Message.objects.restrict(request.user, "list").filter(thread=thread).select_related(*_MESSAGE_JOINS)
+            data = MessageSerializer(qs, many=True).data
+            audit_listing(request.user, Message, [m["id"] for m in data])
+            return Response(data)
         ser = ReplySerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
@@ -309,17 +311,19 @@ class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
             raise _api_errors(exc) from None
         return Response(ThreadSerializer(thread).data)
 
-    @extend_schema(request=ForwardRequestSerializer, responses={201: ForwardRequestSerializer})
+    @extend_schema(request=ForwardRequestWriteSerializer, responses={201: ForwardRequestSerializer})
     @action(detail=True, methods=["get", "post"], url_path="forward-requests")
     def forward_requests(self, request, pk=None):
         thread = self.get_object()
         if request.method == "GET":
-            qs = ForwardRequest.objects.restrict(request.user, "list").filter(thread=thread)
+            qs = ForwardRequest.objects.restrict(request.user, "list").filter(thread=thread).select_related(
+                *_FORWARD_JOINS)
             return Response(ForwardRequestSerializer(qs, many=True).data)
-        data = request.data
+        ser = ForwardRequestWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
         try:
-            fr = actions.do_request_forward(request.user, thread, target_country=data.get("target_country"),
-                                            reason=data.get("reason", ""))
+            fr = actions.do_request_forward(request.user, thread, target_country=ser.validated_data["target_country"],
+                                            reason=ser.validated_data.get("reason", ""))
         except DjangoValidationError as exc:
             raise _api_errors(exc) from None
         return Response(ForwardRequestSerializer(fr).data, status=201)
@@ -330,7 +334,9 @@ class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
         thread = self.get_object()
         if request.method == "GET":
             qs = Attachment.objects.restrict(request.user, "list").filter(thread=thread)
-            return Response(AttachmentSerializer(qs, many=True).data)
+            data = AttachmentSerializer(qs, many=True).data
+            audit_listing(request.user, Attachment, [a["id"] for a in data])
+            return Response(data)
         upload = request.FILES.get("file")
         if upload is None:
             raise APIValidationError({"file": [_("Elija un archivo.")]})
@@ -341,16 +347,15 @@ class ThreadViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
         return Response(AttachmentSerializer(att).data, status=201)
 
 
-class ForwardRequestViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Forward requests the caller may see (``list`` is routed because the mixin declares it)."""
+_FORWARD_JOINS = ("target_country", "requested_by")
 
-    queryset = ForwardRequest.objects.select_related("target_country", "requested_by")
+
+class ForwardRequestViewSet(_ExchangeGate, ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Forward requests the caller may see; the originating institution approves or refuses ("decide")."""
+
+    queryset = ForwardRequest.objects.select_related(*_FORWARD_JOINS).none()
     serializer_class = ForwardRequestSerializer
-    sharing_actions = {"approve": "view", "refuse": "view"}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        _gate(request)
+    sharing_actions = {"approve": "decide", "refuse": "decide"}
 
     def _decide(self, request, approve):
         fr = self.get_object()
@@ -371,16 +376,12 @@ class ForwardRequestViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewse
         return self._decide(request, False)
 
 
-class AttachmentViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Attachments the caller may see (``list`` is routed because the mixin declares it)."""
+class AttachmentViewSet(_ExchangeGate, ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Attachments the caller may see; ``download`` is an audited read of the decrypted file."""
 
     queryset = Attachment.objects.none()
     serializer_class = AttachmentSerializer
     sharing_actions = {"download": "view"}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        _gate(request)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
@@ -397,19 +398,28 @@ class AttachmentViewSet(ProtectedViewSetMixin, mixins.ListModelMixin, viewsets.G
 
 
 class MlaDraftViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
-    """Joint MLA drafts: the requesting and the requested prosecutors add versions; export DOCX/PDF."""
+    """Joint MLA drafts: the drafting parties add versions ("version"); the requesting institution
+    records the formal status ("formal_status"); export DOCX/PDF."""
 
-    queryset = MlaDraft.objects.none()
+    queryset = MlaDraft.objects.select_related("owner_institution__country", "requested_country").none()
     serializer_class = MlaDraftSerializer
-    sharing_actions = {"list": "list", "retrieve": "view", "create": "view", "versions": "view",
-                       "formal_status": "view", "export": "export"}
+    filterset_class = MlaDraftFilter
+    sharing_actions = {"list": "list", "retrieve": "view", "versions": "list", "formal_status": "formal_status",
+                       "export": "export"}
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("owner_institution__country", "requested_country")
+    def sharing_action(self) -> str:
+        if self.request.method == "POST" and self.action == "versions":
+            return "version"
+        return super().sharing_action()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        data = MlaDraftSerializer(page, many=True, context={"request": request}).data
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        latest = {}
+        versions = MlaVersion.objects.restrict(request.user, "view").filter(draft__in=[d.pk for d in page]).select_related(
+            "owner_institution__country", "created_by").order_by("draft_id", "number")
+        for v in versions:
+            latest[v.draft_id] = v  # ordered by number: the last one wins
+        data = MlaDraftSerializer(page, many=True, context={"request": request, "latest": latest}).data
         audit_listing(request.user, MlaDraft, [r["id"] for r in data], query=request.GET.urlencode())
         return self.get_paginated_response(data)
 
@@ -433,8 +443,11 @@ class MlaDraftViewSet(ProtectedViewSetMixin, viewsets.GenericViewSet):
     def versions(self, request, pk=None):
         draft = self.get_object()
         if request.method == "GET":
-            qs = MlaVersion.objects.restrict(request.user, "list").filter(draft=draft).order_by("number")
-            return Response(MlaVersionSerializer(qs, many=True).data)
+            qs = MlaVersion.objects.restrict(request.user, "list").filter(draft=draft).select_related(
+                "owner_institution__country", "created_by").order_by("number")
+            data = MlaVersionSerializer(qs, many=True).data
+            audit_listing(request.user, MlaVersion, [v["id"] for v in data])
+            return Response(data)
         ser = MlaVersionWriteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:

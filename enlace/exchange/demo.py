@@ -53,9 +53,9 @@ def load_exchange_demo(stdout=None) -> int:
     if fiscal_cri and fiscal_pan:
         from .models import MlaDraft
 
-        if not MlaDraft.objects.filter(title__startswith="AJR Costa Rica – Panamá").exists():
-            draft = do_create_mla_draft(fiscal_cri, title="AJR Costa Rica – Panamá: registros migratorios y "
-                                                          "telefonía", requested_country="PAN", content={
+        drafts = MlaDraft.objects.restrict(fiscal_cri, "list")
+        if not drafts.filter(title__startswith="AJR Costa Rica – Panamá").exists():
+            content = {
                 "requesting_authority": "Fiscalía Adjunta contra la Trata de Personas y el Tráfico Ilícito de "
                                         "Migrantes, Costa Rica",
                 "legal_basis_code": "untoc_18", "legal_basis": "Convención de Palermo, art. 18.",
@@ -63,9 +63,11 @@ def load_exchange_demo(stdout=None) -> int:
                 "offence_and_penalty": "Tráfico ilícito de migrantes; prisión de 6 a 10 años.",
                 "assistance_sought": "Registros migratorios y de telefonía.",
                 "urgency": "Personas detenidas: plazos procesales cortos.",
-                "confidentiality": "No informar a los investigados.", "contact": "fiscal.cri"})
+                "confidentiality": "No informar a los investigados.", "contact": "fiscal.cri"}
+            draft = do_create_mla_draft(fiscal_cri, title="AJR Costa Rica – Panamá: registros migratorios y "
+                                                          "telefonía", requested_country="PAN", content=content)
             do_save_mla_version(fiscal_pan, draft, content={
-                **draft.latest().content,
+                **content,
                 "assistance_sought": "Registros migratorios (Servicio Nacional de Migración) y de telefonía "
                                      "(orden judicial previa en Panamá).",
                 "persons_and_accounts": "Capitán J. R. M.; línea satelital incautada."},

@@ -100,13 +100,14 @@ class ThreadForm(forms.Form):
         }
 
     @classmethod
-    def initial_from(cls, thread) -> dict:
+    def initial_from(cls, thread, user) -> dict:
+        from .actions import chosen_contacts
+
         initial = {"kind": thread.kind, "subject": thread.subject, "body": thread.body, "priority": thread.priority,
                    "source_grading": thread.source_grading, "info_grading": thread.info_grading,
                    "case_reference": thread.case_reference,
                    "recipient_countries": list(thread.recipient_countries.values_list("code", flat=True)),
-                   "recipient_contacts": [str(c.pk) for u in thread.recipient_users.all()
-                                          for c in u.directory_contacts.all()[:1]],
+                   "recipient_contacts": [str(c.pk) for c in chosen_contacts(user, thread)],
                    "handling_intelligence_only": thread.handling_intelligence_only,
                    "handling_no_judicial_use": thread.handling_no_judicial_use,
                    "handling_no_onward_sharing": thread.handling_no_onward_sharing,
@@ -141,20 +142,6 @@ class ForwardForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Archivo"))
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Buscar"), required=False, max_length=200)
-    box = forms.ChoiceField(label=_("Bandeja"), required=False, choices=[
-        ("", _("Todos")), ("received", _("Recibidos")), ("sent", _("Enviados")), ("drafts", _("Borradores"))])
-    status = forms.ChoiceField(label=_("Estado"), required=False, choices=[("", _("Todos"))])
-    kind = forms.ChoiceField(label=_("Tipo"), required=False, choices=[("", _("Todos")), *choices.KINDS])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Thread
-
-        self.fields["status"].choices = [("", _("Todos")), *Thread.Status.choices]
 
 
 class MlaNewForm(forms.Form):

@@ -5,6 +5,20 @@ Every row is a protected record owned by the institution that wrote it (threads:
 Recipients see a thread because its sharing group holds their country; messages, receipts,
 attachments and forward requests are children of the thread (``sharing_parent = "thread"``), so
 they can never reach further than the thread does.
+
+Who may take each step is declared here (``write_rules``) and decided by the sharing policy:
+
+* the thread's **parties** (``Thread.parties_q``) are the originating institution and, once the
+  thread is sent, the officials of every recipient country: they reply and attach;
+* the **originator** (owner institution) edits and sends its drafts, discards them, closes the
+  thread and decides forward requests;
+* a **recipient** acts on its own country's ``Receipt`` (``Receipt.parties_q``): delivery,
+  acknowledgement, the answer, and the request to forward;
+* an MLA draft's **drafting parties** (``MlaDraft.parties_q``: the requesting and the requested
+  country) add versions; the requesting institution records the formal status.
+
+Sent messages, attachments, receipts, forward requests and MLA versions are never edited or
+deleted by anyone (``Rule(who=())``). Anyone else gets 404 from the policy.
 """
 
 from __future__ import annotations
@@ -13,14 +27,34 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from enlace.sharing.access import make_accessor
+from django.db.models import Q
+
 from enlace.sharing import policy
+from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_INSTITUTION, PARTIES, Rule
 
 from . import choices
 
+# Every step of a thread needs the exchange permission (focal points and prosecutors hold it).
+_STEP = "exchange.change_thread"
+# Sent content is a record of what was said: nobody edits or deletes it afterwards.
+_NOBODY = Rule(who=())
+_IMMUTABLE = {"change": _NOBODY, "delete": _NOBODY}
+
+
+def _country_id(user):
+    institution = getattr(user, "institution", None)
+    return institution.country_id if institution is not None else None
+
 
 class Thread(ProtectedModel):
+    """A request, answer, spontaneous information or alert from one institution to recipient countries.
+
+    A draft is seen by its institution only; sending shares it with a sharing group of the
+    recipient countries and the originator's country. Parties: the originator and the recipients.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Borrador")
         SENT = "sent", _("Enviado")
@@ -54,6 +88,13 @@ class Thread(ProtectedModel):
     case_reference = models.CharField(_("referencia del caso"), max_length=100, blank=True)
 
     personal_data = True
+    write_rules = {
+        "change": Rule(who=(OWNER_INSTITUTION,), permission=_STEP),          # edit / send a draft
+        "delete": Rule(who=(OWNER_INSTITUTION,), permission="exchange.delete_thread"),  # discard a draft
+        "close": Rule(who=(OWNER_INSTITUTION,), permission=_STEP),
+        "reply": Rule(who=(PARTIES,), permission=_STEP),
+        "attach": Rule(who=(PARTIES,), permission=_STEP),
+    }
 
     class Meta:
         ordering = ["-sent_at", "-created_at", "-pk"]
@@ -67,6 +108,18 @@ class Thread(ProtectedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    @classmethod
+    def recipients_q(cls, user, prefix: str = "") -> Q:
+        """Sent threads addressed to the user's country (a subquery: no join, no duplicate rows)."""
+        addressed = cls.recipient_countries.through.objects.filter(country_id=_country_id(user)).values("thread_id")
+        return Q(**{f"{prefix}pk__in": addressed}) & ~Q(**{f"{prefix}status": cls.Status.DRAFT})
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The thread's parties: the originating institution, and the recipient countries once it is sent."""
+        originator = Q(**{f"{prefix}owner_institution": user.institution.pk})
+        return originator | cls.recipients_q(user, prefix)
 
     @property
     def is_open(self) -> bool:
@@ -86,12 +139,18 @@ class Message(ProtectedModel):
 
     sharing_parent = "thread"
     personal_data = True
+    write_rules = _IMMUTABLE
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["created_by", "idempotency_key"],
                                                condition=~models.Q(idempotency_key=""),
                                                name="exchange_message_idempotency")]
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The parties of the message's thread."""
+        return Thread.parties_q(user, f"{prefix}thread__")
         verbose_name = _("mensaje")
         verbose_name_plural = _("mensajes")
 
@@ -100,7 +159,12 @@ class Message(ProtectedModel):
 
 
 class Receipt(ProtectedModel):
-    """Where a thread stands for one recipient country: delivery, acknowledgement, answer, escalation."""
+    """Where a thread stands for one recipient country: delivery, acknowledgement, answer, escalation.
+
+    Owned by the originator (it is the originator's record of delivery). The recipient country's
+    officials are its parties: delivery, acknowledgement, the answer and the request to forward
+    are their decisions on their own country's receipt; the originator cannot take them.
+    """
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("hilo"))
     country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("país"))
@@ -113,6 +177,13 @@ class Receipt(ProtectedModel):
     escalated_at = models.DateTimeField(_("escalado el"), null=True, blank=True)
 
     sharing_parent = "thread"
+    write_rules = {
+        **_IMMUTABLE,
+        "deliver": Rule(who=(PARTIES,), permission=_STEP),
+        "acknowledge": Rule(who=(PARTIES,), permission=_STEP),
+        "answer": Rule(who=(PARTIES,), permission=_STEP),
+        "request_forward": Rule(who=(PARTIES,), permission=_STEP),
+    }
 
     class Meta:
         ordering = ["country__name_es"]
@@ -122,6 +193,11 @@ class Receipt(ProtectedModel):
 
     def __str__(self) -> str:
         return f"{self.thread_id} → {self.country_id}"
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """Officials of the receipt's recipient country, once the thread is sent."""
+        return Q(**{f"{prefix}country": _country_id(user)}) & ~Q(**{f"{prefix}thread__status": Thread.Status.DRAFT})
 
 
 class MetricQuerySet(models.QuerySet):
@@ -162,6 +238,8 @@ class ResponseMetric(models.Model):
 
 
 class Attachment(ProtectedModel):
+    """A file added to a thread (or to one of its messages), stored encrypted; read only through the policy."""
+
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("hilo"))
     message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
                                 verbose_name=_("mensaje"))
@@ -173,6 +251,7 @@ class Attachment(ProtectedModel):
 
     sharing_parent = "thread"
     personal_data = True
+    write_rules = _IMMUTABLE
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -181,6 +260,11 @@ class Attachment(ProtectedModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The parties of the attachment's thread."""
+        return Thread.parties_q(user, f"{prefix}thread__")
 
 
 class ForwardRequest(ProtectedModel):
@@ -207,6 +291,8 @@ class ForwardRequest(ProtectedModel):
     decided_at = models.DateTimeField(_("decidido el"), null=True, blank=True)
 
     sharing_parent = "thread"
+    write_rules = {**_IMMUTABLE,
+                   "decide": Rule(who=(OWNER_INSTITUTION,), permission="exchange.change_forwardrequest")}
 
     class Meta:
         ordering = ["-created_at"]
@@ -216,9 +302,19 @@ class ForwardRequest(ProtectedModel):
     def __str__(self) -> str:
         return f"{self.thread_id} → {self.target_country_id}"
 
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The parties of the thread the request is about."""
+        return Thread.parties_q(user, f"{prefix}thread__")
+
 
 class MlaDraft(ProtectedModel):
-    """A mutual legal assistance request prepared jointly by the requesting and requested prosecutors."""
+    """A mutual legal assistance request prepared jointly by the requesting and requested prosecutors.
+
+    Owned by the requesting institution. Its drafting parties (``parties_q``) are the requesting and
+    the requested countries: both add versions; only the requesting institution records where the
+    formal request stands.
+    """
 
     class FormalStatus(models.TextChoices):
         DRAFTING = "drafting", _("En redacción conjunta")
@@ -241,6 +337,10 @@ class MlaDraft(ProtectedModel):
     formal_status_at = models.DateTimeField(_("estado actualizado el"), null=True, blank=True)
 
     personal_data = True
+    write_rules = {
+        "version": Rule(who=(PARTIES,), permission="exchange.change_mladraft"),
+        "formal_status": Rule(who=(OWNER_INSTITUTION,), permission="exchange.change_mladraft"),
+    }
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -251,8 +351,11 @@ class MlaDraft(ProtectedModel):
     def __str__(self) -> str:
         return self.title
 
-    def latest(self):
-        return self.versions.order_by("-number").first()
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The drafting parties: officials of the requesting (owner) country and of the requested country."""
+        country = _country_id(user)
+        return Q(**{f"{prefix}owner_institution__country": country}) | Q(**{f"{prefix}requested_country": country})
 
 
 class MlaVersion(ProtectedModel):
@@ -266,6 +369,7 @@ class MlaVersion(ProtectedModel):
 
     sharing_parent = "draft"
     personal_data = True
+    write_rules = _IMMUTABLE
 
     class Meta:
         ordering = ["number"]
@@ -275,6 +379,11 @@ class MlaVersion(ProtectedModel):
 
     def __str__(self) -> str:
         return f"v{self.number}"
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The drafting parties of the version's draft."""
+        return MlaDraft.parties_q(user, f"{prefix}draft__")
 
 
 access_thread_by_id = make_accessor(Thread)

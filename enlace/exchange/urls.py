@@ -12,6 +12,7 @@ urlpatterns = [
     path("borrador/<int:pk>/descartar/", views.discard, name="discard"),
     path("hilo/<int:pk>/", views.thread_detail, name="thread"),
     path("hilo/<int:pk>/fila/", views.thread_row, name="row"),
+    path("hilo/<int:pk>/entregado/", views.deliver, name="deliver"),
     path("hilo/<int:pk>/acuse/", views.acknowledge, name="acknowledge"),
     path("hilo/<int:pk>/responder/", views.reply, name="reply"),
     path("hilo/<int:pk>/cerrar/", views.close, name="close"),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,11 +18,12 @@ from enlace.core.exports import xlsx_response
 from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
 from enlace.core.uploads import read_decrypted
-from enlace.sharing.access import audit_listing
+from enlace.sharing import policy
+from enlace.sharing.access import access_by_id, audit_listing
 
 from . import actions, choices, documents
-from .forms import (AttachmentForm, ForwardForm, MlaNewForm, MlaStatusForm, MlaVersionForm, ReplyForm, SearchForm,
-                    ThreadForm)
+from .filters import MlaDraftFilter, ThreadFilter
+from .forms import AttachmentForm, ForwardForm, MlaNewForm, MlaStatusForm, MlaVersionForm, ReplyForm, ThreadForm
 from .models import (Attachment, ForwardRequest, Message, MlaDraft, MlaVersion, Receipt, ResponseMetric, Thread,
                      access_attachment_by_id, access_mladraft_by_id, access_thread_by_id)
 
@@ -57,42 +57,32 @@ def _gate(request):
 
 # --- inbox, search and export ---------------------------------------------------------------------------
 
-def filtered_threads(user, params, action="list"):
-    form = SearchForm(params or None)
-    q = ""
-    qs = Thread.objects.restrict(user, "search" if params.get("q") else action).select_related(
-        "owner_institution__country")
-    if form.is_valid():
-        d = form.cleaned_data
-        q = d.get("q") or ""
-        own = user.institution.country_id
-        if d.get("box") == "received":
-            qs = qs.exclude(owner_institution__country=own).exclude(status=Thread.Status.DRAFT)
-        elif d.get("box") == "sent":
-            qs = qs.filter(owner_institution=user.institution).exclude(status=Thread.Status.DRAFT)
-        elif d.get("box") == "drafts":
-            qs = qs.filter(owner_institution=user.institution, status=Thread.Status.DRAFT)
-        if d.get("status"):
-            qs = qs.filter(status=d["status"])
-        if d.get("kind"):
-            qs = qs.filter(kind=d["kind"])
-        for word in q.split():
-            visible_messages = Message.objects.restrict(user, "search").filter(body__icontains=word).values("thread")
-            qs = qs.filter(Q(subject__icontains=word) | Q(body__icontains=word) | Q(case_reference__icontains=word)
-                           | Q(pk__in=visible_messages))
-    return form, qs.order_by("-sent_at", "-created_at", "-pk"), q
+_ROW_JOINS = ("owner_institution__country",)
+
+
+def filtered_threads(request, action="list"):
+    """The inbox filterset (``filters.ThreadFilter``, shared with the API) over what the policy lets the user read."""
+    params = request.GET
+    base = Thread.objects.restrict(request.user, "search" if params.get("q") else action).select_related(*_ROW_JOINS)
+    filterset = ThreadFilter(params or None, queryset=base, request=request)
+    qs = filterset.qs if filterset.is_bound else base
+    q = filterset.form.cleaned_data.get("q", "") if filterset.is_bound and hasattr(filterset.form, "cleaned_data") \
+        else ""
+    return filterset.form, qs.order_by("-sent_at", "-created_at", "-pk"), q or ""
 
 
 def inbox(request):
     gate = _gate(request)
     if gate:
         return gate
-    form, qs, q = filtered_threads(request.user, request.GET)
+    form, qs, q = filtered_threads(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     audit_listing(request.user, Thread, [t.pk for t in rows], kind="search" if q else "list", query=q)
+    params = request.GET.copy()
+    params.pop("page", None)
     ctx = {"form": form, "page": page, "rows": rows, "q": q, "count": page.paginator.count,
-           "querystring": request.GET.urlencode()}
+           "querystring": params.urlencode()}
     if request.htmx and not request.htmx.boosted:
         return render(request, "exchange/_inbox_rows.html", ctx)
     return render(request, "exchange/inbox.html", ctx)
@@ -103,8 +93,7 @@ def thread_row(request, pk):
     gate = _gate(request)
     if gate:
         return gate
-    thread = Thread.objects.restrict(request.user, "list").filter(pk=pk).select_related(
-        "owner_institution__country").first()
+    thread = Thread.objects.restrict(request.user, "list").filter(pk=pk).select_related(*_ROW_JOINS).first()
     if thread is None:
         raise Http404
     audit_listing(request.user, Thread, [thread.pk], kind="list", purpose="tiempo real")
@@ -116,9 +105,9 @@ def export_xlsx(request):
     if gate:
         return gate
     _need(request.user, "exchange.export_thread")
-    _form, qs, q = filtered_threads(request.user, request.GET, action="export")
+    _form, qs, q = filtered_threads(request, action="export")
     qs = Thread.objects.restrict(request.user, "export").filter(pk__in=qs.values("pk")).select_related(
-        "owner_institution__country").order_by("-sent_at", "-pk")
+        *_ROW_JOINS).prefetch_related("recipient_countries").order_by("-sent_at", "-pk")
     rows = []
     for t in qs:
         rows.append([t.pk, t.get_kind_display(), t.subject, t.owner_institution.country.name,
@@ -126,7 +115,7 @@ def export_xlsx(request):
                      t.get_status_display(), t.sent_at, t.due_at, t.source_grading + t.info_grading,
                      ", ".join(t.handling_codes())])
     log_event("export", user=request.user, object_type="exchange.thread", personal_data=True,
-              detail={"count": len(rows), "ids": [r[0] for r in rows][:500], "query": q})
+              detail={"count": len(rows), "ids": [r[0] for r in rows][:500], "searched": bool(q)})
     header = [_("N.º"), _("Tipo"), _("Asunto"), _("Origen"), _("Destinatarios"), _("Prioridad"), _("Estado"),
               _("Enviado"), _("Plazo"), _("Grado"), _("Códigos de manejo")]
     return xlsx_response("intercambio.xlsx", [(_("Hilos"), header, rows)])
@@ -184,7 +173,7 @@ def compose(request, pk=None):
                 messages.info(request, _("Este envío ya se había recibido; no se duplicó."))
             return redirect("exchange:thread", pk=thread.pk)
         return render(request, "exchange/compose.html", {"form": form, "draft": draft}, status=400)
-    initial = ThreadForm.initial_from(draft) if draft else {"kind": request.GET.get("tipo") or "info_request"}
+    initial = ThreadForm.initial_from(draft, request.user) if draft else {"kind": request.GET.get("tipo") or "info_request"}
     return render(request, "exchange/compose.html", {"form": ThreadForm(request.user, initial=initial),
                                                      "draft": draft})
 
@@ -206,6 +195,7 @@ def discard(request, pk):
 # --- a thread -----------------------------------------------------------------------------------------
 
 def _thread_context(request, thread, reply_form=None, forward_form=None):
+    """What the thread page shows, and which steps it offers: each button only when the policy allows it."""
     user = request.user
     msgs = list(Message.objects.restrict(user, "view").filter(thread=thread).select_related(
         "owner_institution__country", "created_by"))
@@ -213,17 +203,24 @@ def _thread_context(request, thread, reply_form=None, forward_form=None):
     receipts = list(Receipt.objects.restrict(user, "view").filter(thread=thread).select_related("country"))
     forwards = list(ForwardRequest.objects.restrict(user, "view").filter(thread=thread).select_related(
         "target_country", "requested_by__institution__country"))
-    originator = actions.is_originator(user, thread)
-    recipient = actions.is_recipient(user, thread)
-    own_receipt = next((r for r in receipts if r.country_id == user.institution.country_id), None)
+    decidable = set(ForwardRequest.objects.restrict(user, "decide").filter(thread=thread).values_list("pk", flat=True))
+    # The user's country's receipt, when the user is an official of a recipient country.
+    own = actions.own_receipt(user, thread, "acknowledge")
     details = [(label, (thread.details or {}).get(name)) for name, label, _w in choices.KIND_FIELDS.get(thread.kind, [])
                if (thread.details or {}).get(name) not in (None, "")]
     details = [(label, choices.label(choices.ALERT_TYPES, v) if isinstance(v, str) and v in dict(choices.ALERT_TYPES)
                 else v) for label, v in details]
+    is_open = thread.is_open
     return {
         "t": thread, "messages_list": msgs, "attachments": atts, "receipts": receipts, "forwards": forwards,
-        "details": details, "originator": originator, "recipient": recipient, "own_receipt": own_receipt,
-        "can_reply": (originator or recipient) and thread.is_open,
+        "decidable": decidable, "details": details, "own_receipt": own,
+        "can_edit_draft": thread.status == Thread.Status.DRAFT and policy.can(user, thread, "change"),
+        "can_reply": is_open and policy.can(user, thread, "reply"),
+        "can_attach": (is_open or thread.status == Thread.Status.DRAFT) and policy.can(user, thread, "attach"),
+        "can_close": is_open and policy.can(user, thread, "close"),
+        "can_acknowledge": is_open and own is not None and not own.acknowledged_at,
+        "can_request_forward": is_open and own is not None,
+        "mark_delivered": own is not None and not own.delivered_at,
         "reply_form": reply_form or ReplyForm(), "forward_form": forward_form or ForwardForm(user),
         "attachment_form": AttachmentForm(),
         "recipients": list(thread.recipient_countries.all()),
@@ -231,34 +228,47 @@ def _thread_context(request, thread, reply_form=None, forward_form=None):
 
 
 def thread_detail(request, pk):
+    """The thread. Reading writes nothing but the audit's read event: the page itself POSTs the
+    delivery receipt once loaded (``deliver``)."""
     gate = _gate(request)
     if gate:
         return gate
     thread = access_thread_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
-    actions.do_mark_delivered(request.user, thread)
-    thread.refresh_from_db()
     if request.htmx and request.GET.get("part") == "messages":
         return render(request, "exchange/_messages.html", _thread_context(request, thread))
     return render(request, "exchange/thread.html", _thread_context(request, thread))
 
 
-def _thread_step(request, pk, *, purpose, action, success):
-    """A one-button step on a thread: gate, policy-checked read, the action, a message, back to the thread."""
+@require_POST
+def deliver(request, pk):
+    """The delivery receipt: sent by the thread page (htmx, on load) for officials of a recipient country."""
     gate = _gate(request)
     if gate:
         return gate
-    thread = access_thread_by_id(request.user, pk, purpose=purpose)
+    thread = access_thread_by_id(request.user, pk, "list")
+    actions.do_mark_delivered(request.user, thread)
+    return HttpResponse(status=204)
+
+
+def _thread_step(request, pk, *, step, action, success):
+    """A one-button step on a thread: gate, policy check for the step (404 for anyone else; no read
+    event: the action logs what it did), the action, a message, back to the thread."""
+    gate = _gate(request)
+    if gate:
+        return gate
+    thread = access_thread_by_id(request.user, pk, step)
     try:
         action(request.user, thread)
         messages.success(request, success)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("exchange:thread", pk=pk)
 
 
 @require_POST
 def acknowledge(request, pk):
-    return _thread_step(request, pk, purpose="acuse de recibo", action=actions.do_acknowledge_thread,
+    # The decision is on the user's country's receipt; the action answers 404 to anyone else.
+    return _thread_step(request, pk, step="list", action=actions.do_acknowledge_thread,
                         success=_("Acuse de recibo registrado. El originador fue avisado."))
 
 
@@ -267,7 +277,7 @@ def reply(request, pk):
     gate = _gate(request)
     if gate:
         return gate
-    thread = access_thread_by_id(request.user, pk, purpose="responder")
+    thread = access_thread_by_id(request.user, pk, "reply")
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
@@ -278,9 +288,6 @@ def reply(request, pk):
                     idempotency_key=form.cleaned_data.get("idempotency_key") or "")
                 if created and upload:
                     actions.do_add_attachment(request.user, thread, upload, message=message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("No tiene permiso para realizar esta acción."))
-            return redirect("exchange:thread", pk=pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "file" in exc.error_dict:
                 exc = ValidationError({"attachment": exc.message_dict["file"]})
@@ -295,7 +302,7 @@ def reply(request, pk):
 
 @require_POST
 def close(request, pk):
-    return _thread_step(request, pk, purpose="cerrar", action=actions.do_close_thread, success=_("Hilo cerrado."))
+    return _thread_step(request, pk, step="close", action=actions.do_close_thread, success=_("Hilo cerrado."))
 
 
 @require_POST
@@ -303,15 +310,12 @@ def request_forward(request, pk):
     gate = _gate(request)
     if gate:
         return gate
-    thread = access_thread_by_id(request.user, pk, purpose="solicitar reenvío")
+    thread = access_thread_by_id(request.user, pk, "list")
     form = ForwardForm(request.user, request.POST)
     if form.is_valid():
         try:
             actions.do_request_forward(request.user, thread, target_country=form.cleaned_data["target_country"],
                                        reason=form.cleaned_data["reason"])
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("exchange:thread", pk=pk)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -325,15 +329,15 @@ def decide_forward(request, pk, decision):
     gate = _gate(request)
     if gate:
         return gate
-    fr = ForwardRequest.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if fr is None or decision not in ("aprobar", "denegar"):
+    if decision not in ("aprobar", "denegar"):
         raise Http404
+    fr = access_by_id(ForwardRequest, request.user, pk, "decide")
     try:
         actions.do_decide_forward(request.user, fr, approve=decision == "aprobar")
         messages.success(request, _("Reenvío aprobado: el país ya ve el hilo.") if decision == "aprobar"
                          else _("Reenvío denegado."))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("exchange:thread", pk=fr.thread_id)
 
 
@@ -342,14 +346,14 @@ def upload_attachment(request, pk):
     gate = _gate(request)
     if gate:
         return gate
-    thread = access_thread_by_id(request.user, pk, purpose="adjuntar")
+    thread = access_thread_by_id(request.user, pk, "attach")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             actions.do_add_attachment(request.user, thread, form.cleaned_data["file"])
             messages.success(request, _("Archivo adjuntado y cifrado."))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("Elija un archivo."))
     return redirect("exchange:draft" if thread.status == Thread.Status.DRAFT else "exchange:thread", pk=pk)
@@ -421,16 +425,19 @@ def _mla_gate(request):
     _need(request.user, "exchange.view_mladraft")
 
 
+_MLA_JOINS = ("owner_institution__country", "requested_country")
+
+
 def mla_list(request):
+    """Drafts the user may read, through ``filters.MlaDraftFilter`` (shared with the API)."""
     _mla_gate(request)
     q = request.GET.get("q", "").strip()
-    qs = MlaDraft.objects.restrict(request.user, "search" if q else "list").select_related(
-        "owner_institution__country", "requested_country")
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(formal_reference__icontains=q))
-    rows = list(qs[:200])
+    base = MlaDraft.objects.restrict(request.user, "search" if q else "list").select_related(*_MLA_JOINS)
+    filterset = MlaDraftFilter(request.GET or None, queryset=base, request=request)
+    rows = list((filterset.qs if filterset.is_bound else base)[:200])
     audit_listing(request.user, MlaDraft, [d.pk for d in rows], kind="search" if q else "list", query=q)
     return render(request, "exchange/mla_list.html", {"rows": rows, "q": q, "form": MlaNewForm(request.user),
+                                                      "filter_form": filterset.form,
                                                       "can_draft": actions.can_draft_mla(request.user)})
 
 
@@ -450,7 +457,7 @@ def mla_new(request):
         else:
             messages.success(request, _("Borrador creado. Solo la fiscalía del país requerido y la suya lo ven."))
             return redirect("exchange:mla_detail", pk=draft.pk)
-    rows = list(MlaDraft.objects.restrict(request.user, "list")[:200])
+    rows = list(MlaDraft.objects.restrict(request.user, "list").select_related(*_MLA_JOINS)[:200])
     return render(request, "exchange/mla_list.html", {"rows": rows, "q": "", "form": form,
                                                       "can_draft": actions.can_draft_mla(request.user)}, status=400)
 
@@ -481,15 +488,17 @@ def _mla_context(request, draft, form=None):
             latest.content.get("legal_basis_code") else "",
             "status_form": MlaStatusForm(initial={"formal_status": draft.formal_status,
                                                   "formal_reference": draft.formal_reference}),
-            "is_requesting": draft.owner_institution_id == request.user.institution_id,
-            "can_edit": actions.can_draft_mla(request.user)
-            and draft.formal_status == MlaDraft.FormalStatus.DRAFTING}
+            "can_set_status": policy.can(request.user, draft, "formal_status"),
+            "can_edit": draft.formal_status == MlaDraft.FormalStatus.DRAFTING
+            and policy.can(request.user, draft, "version") and actions.can_draft_mla(request.user)}
 
 
 def mla_detail(request, pk):
+    """The draft with its versions and differences; POST saves a new version (drafting parties only)."""
     _mla_gate(request)
-    draft = access_mladraft_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
     if request.method == "POST":
+        # Only the drafting parties may version (404 for anyone else); the action logs the write.
+        draft = access_mladraft_by_id(request.user, pk, "version")
         checklist = choices.mla_checklist(draft.requested_country.code)
         form = MlaVersionForm(checklist, request.POST)
         if form.is_valid():
@@ -506,21 +515,22 @@ def mla_detail(request, pk):
                 messages.success(request, _("Nueva versión guardada."))
                 return redirect("exchange:mla_detail", pk=pk)
         return render(request, "exchange/mla_detail.html", _mla_context(request, draft, form), status=400)
+    draft = access_mladraft_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
     return render(request, "exchange/mla_detail.html", _mla_context(request, draft))
 
 
 @require_POST
 def mla_status(request, pk):
     _mla_gate(request)
-    draft = access_mladraft_by_id(request.user, pk, purpose="estado formal")
+    draft = access_mladraft_by_id(request.user, pk, "formal_status")
     form = MlaStatusForm(request.POST)
     if form.is_valid():
         try:
             actions.do_set_mla_formal_status(request.user, draft, status=form.cleaned_data["formal_status"],
                                              reference=form.cleaned_data["formal_reference"])
             messages.success(request, _("Estado de la solicitud formal actualizado."))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("Estado desconocido."))
     return redirect("exchange:mla_detail", pk=pk)

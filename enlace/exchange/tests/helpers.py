@@ -11,8 +11,9 @@ from enlace.testing import factories as f
 
 def focal(code: str, role: str = "focal_point", *, functions=None, contact=None, chancery=None, **kwargs):
     """An official of ``code`` whose Cancillería authorised them in the directory (so they may exchange)."""
-    user = f.user(code, role, **kwargs)
-    proposer = user if user.has_perm("directory.add_contact") else f.user(code, "focal_point")
+    # Authorised through the directory's real actions (not the factory's shortcut entry).
+    user = f.user(code, role, authorised=False, **kwargs)
+    proposer = f.user(code, "focal_point")
     authorised(proposer, chancery, institution=user.institution, user=user,
                functions=functions or ["information_exchange", "contact_24_7"], **(contact or {}))
     return user

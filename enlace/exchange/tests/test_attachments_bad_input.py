@@ -112,8 +112,8 @@ def test_unknown_or_unauthorised_recipients_are_refused_and_the_draft_is_kept():
                                                "recipient_countries": ["NIC"]}, format="json")
     assert r.status_code == 400 and "no tiene ningún punto focal autorizado" in str(r.json())
     # A focal point only proposed (not authorised by its Cancillería) is not a valid recipient.
-    nic_user = f.user("NIC", "focal_point")
-    pending = propose(f.user("NIC", "focal_point"), institution=nic_user.institution, user=nic_user)
+    nic_user = f.user("NIC", "focal_point", authorised=False)
+    pending = propose(f.user("NIC", "focal_point", authorised=False), institution=nic_user.institution, user=nic_user)
     r = api.post("/api/v1/exchange/threads/", {"kind": "info_request", "subject": "S", "body": "B",
                                                "recipient_countries": ["PAN"], "recipient_contacts": [pending.pk]},
                  format="json")
@@ -179,12 +179,12 @@ def test_a_double_submit_sends_one_message():
 
 def test_only_authorised_focal_points_may_exchange():
     focal("CRI")
-    outsider = f.user("CRI", "focal_point")  # has the role but no authorisation in the directory
+    outsider = f.user("CRI", "focal_point", authorised=False)  # the role, but no authorisation in the directory
     r = f.verified_client(outsider).get("/intercambio/")
     assert r.status_code == 403 and "Solo los puntos focales autorizados" in r.content.decode()
     r = f.token_client(outsider).get("/api/v1/exchange/threads/")
     assert r.status_code == 403
-    analyst = f.user("CRI", "analyst")
+    analyst = f.user("CRI", "analyst", authorised=False)
     assert f.verified_client(analyst).get("/intercambio/").status_code == 403
 
 

@@ -48,10 +48,14 @@ def test_requesting_and_requested_prosecutors_draft_together_and_export():
     r = api_cri.get(f"/api/v1/exchange/mla-drafts/{draft['id']}/export/?fmt=pdf")
     assert r.status_code == 200 and "telefonía" in export_text(r)
 
-    # Only the requesting side records the formal request's status; then drafting is over.
+    # Only the requesting side records the formal request's status (404 for the requested side, page
+    # and API: the decision is not theirs); then drafting is over.
     r = f.token_client(pan).post(f"/api/v1/exchange/mla-drafts/{draft['id']}/formal-status/",
                                  {"formal_status": "sent"}, format="json")
-    assert r.status_code == 403
+    assert r.status_code == 404
+    assert f.verified_client(pan).post(f"/intercambio/asistencia-juridica/{draft['id']}/estado/",
+                                       {"formal_status": "sent"}).status_code == 404
+    assert "formal-h" not in f.verified_client(pan).get(f"/intercambio/asistencia-juridica/{draft['id']}/").content.decode()
     r = api_cri.post(f"/api/v1/exchange/mla-drafts/{draft['id']}/formal-status/",
                      {"formal_status": "sent", "formal_reference": "OF-2026-77"}, format="json")
     assert r.json()["formal_status"] == "sent" and r.json()["formal_reference"] == "OF-2026-77"

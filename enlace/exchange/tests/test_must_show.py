@@ -44,8 +44,21 @@ def test_urgent_request_is_acknowledged_and_answered_and_a_third_country_never_s
     assert "Capitán de la lancha de Golfito" in client_pan.get("/intercambio/?box=received").content.decode()
     page = client_pan.get(f"/intercambio/hilo/{thread.pk}/").content.decode()
     assert "¿Salidas por Puerto Obaldía?" in page
+    # Reading writes nothing: the page itself posts the delivery receipt once shown.
+    thread.refresh_from_db()
+    assert thread.status == "sent"
+    assert f'hx-post="/intercambio/hilo/{thread.pk}/entregado/"' in page
+    assert client_pan.get(f"/intercambio/hilo/{thread.pk}/entregado/").status_code == 405
+    # Only a recipient country delivers: the originator and a third country get 404.
+    assert f.verified_client(cri).post(f"/intercambio/hilo/{thread.pk}/entregado/").status_code == 404
+    assert f.verified_client(hnd).post(f"/intercambio/hilo/{thread.pk}/entregado/").status_code == 404
+    assert client_pan.post(f"/intercambio/hilo/{thread.pk}/entregado/").status_code == 204
     thread.refresh_from_db()
     assert thread.status == "delivered"
+    assert 'hx-post' not in client_pan.get(f"/intercambio/hilo/{thread.pk}/").content.decode().split("receipts-h")[1] \
+        .split("messages-h")[0]
+    # The originator cannot acknowledge its own thread: it is not a recipient (404, nothing changed).
+    assert f.verified_client(cri).post(f"/intercambio/hilo/{thread.pk}/acuse/").status_code == 404
     assert client_pan.post(f"/intercambio/hilo/{thread.pk}/acuse/").status_code == 302
     thread.refresh_from_db()
     assert thread.status == "acknowledged"
@@ -103,11 +116,14 @@ def test_forwarding_without_the_originators_consent_is_refused():
                      {"target_country": "HND", "reason": "El capitán opera también desde Honduras."}, format="json")
     assert r.status_code == 201, r.content
     fr_id = r.json()["id"]
-    # The recipient cannot give itself the consent, and Honduras still sees nothing.
+    # The recipient cannot give itself the consent (the decision is the originator's: 404 for anyone
+    # else, page and API), and Honduras still sees nothing.
     r = api_pan.post(f"/api/v1/exchange/forward-requests/{fr_id}/approve/")
-    assert r.status_code == 403
-    assert "originó" in r.json()["error"]["message"] or r.json()["error"]["status"] == 403
-    assert f.verified_client(pan).post(f"/intercambio/reenvio/{fr_id}/aprobar/").status_code == 302
+    assert r.status_code == 404 and r.json()["error"]["status"] == 404
+    assert f.verified_client(pan).post(f"/intercambio/reenvio/{fr_id}/aprobar/").status_code == 404
+    # The originator does not ask itself for consent either.
+    assert f.token_client(cri).post(f"/api/v1/exchange/threads/{thread.pk}/forward-requests/",
+                                    {"target_country": "HND", "reason": "x"}, format="json").status_code == 404
     assert ForwardRequest.objects.get(pk=fr_id).status == "pending"
     assert f.token_client(hnd).get(f"/api/v1/exchange/threads/{thread.pk}/").status_code == 404
     # Honduras cannot ask either: it does not even see the thread.

@@ -87,7 +87,7 @@ def test_events_reach_recipients_only_and_carry_ids_only():
 
 @pytest.mark.django_db
 def test_the_stream_needs_an_authorised_focal_point():
-    outsider = f.user("CRI", "focal_point")
+    outsider = f.user("CRI", "focal_point", authorised=False)
     assert f.verified_client(outsider).get("/intercambio/eventos/").status_code == 403
     from django.test import Client
 

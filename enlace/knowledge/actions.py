@@ -426,7 +426,7 @@ def do_send_round_reminders(user, rnd: ReportingRound, *, stage: str = "manual")
                       link=f"/conocimiento/reportes/?round={rnd.pk}")
         RoundReminder.objects.create(round=rnd, country=country, sent_by=user, stage=stage)
         sent.append(country.code)
-    log_event("write", user=user, obj=rnd, after={"reminders": sent, "stage": stage})
+    log_event("write", user=user, obj=rnd, after={"countries": sent, "step": stage})
     return sent
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,14 +17,14 @@ from enlace.accounts.models import User
 from enlace.audit.log import log_event
 from enlace.core.models import Country
 from enlace.notifications.actions import do_notify
+from enlace.sharing.access import require
 from enlace.sharing.actions import do_create_sharing_group, do_publish_record
 from enlace.sharing.models import SharingGroup
-from enlace.sharing.policy import Distribution
+from enlace.sharing.policy import SECRETARIAT_CODE, Distribution, is_secretariat
 
 from .models import Answer, Indicator, Instrument, Provision, Requirement, Reminder, Round, Submission
 
 CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
-ST_CODE = "CRM"
 ST_GROUP_NAME = "Secretaría Técnica CRM (validación de cuestionarios)"
 MAX_YEARS = Decimal("100")
 REMINDED_ROLES = ("focal_point", "cancilleria")
@@ -38,25 +37,37 @@ def do_load_catalogue(user=None, path: Path = CATALOGUE) -> dict:
     """Create or update the requirements and indicators from the JSON catalogue. Idempotent."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     options = data.get("aggravating_options", [])
-    created = updated = 0
+    counts = {"created": 0, "updated": 0}
+    requirements = {r.code: r for r in Requirement.objects.all()}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+
+    def upsert(model, existing, code, values):
+        # Only rows that differ are written: loading the same catalogue again changes (and logs) nothing.
+        obj = existing.get(code)
+        if obj is None:
+            counts["created"] += 1
+            return model.objects.create(code=code, **values)
+        if any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            counts["updated"] += 1
+        return obj
+
     order = 0
     for r_order, row in enumerate(data["requirements"], start=1):
-        req, was_created = Requirement.objects.update_or_create(code=row["code"], defaults={
+        req = upsert(Requirement, requirements, row["code"], {
             "protocol": row["protocol"], "article": row["article"], "title_es": row["es"], "title_en": row["en"],
             "order": r_order})
-        created += was_created
-        updated += not was_created
         for ind in row["indicators"]:
             order += 1
-            _obj, was_created = Indicator.objects.update_or_create(code=ind["code"], defaults={
+            upsert(Indicator, indicators, ind["code"], {
                 "requirement": req, "kind": ind["kind"], "question_es": ind["es"], "question_en": ind["en"],
                 "options": options if ind["kind"] == Indicator.Kind.MULTI else [], "order": order})
-            created += was_created
-            updated += not was_created
-    summary = {"requirements": Requirement.objects.count(), "indicators": Indicator.objects.count(),
-               "created": created, "updated": updated}
-    if created:
-        log_event("write", user=user, object_type="legislation.requirement", detail={"catalogue": summary})
+    summary = {"requirements": Requirement.objects.count(), "indicators": Indicator.objects.count(), **counts}
+    if counts["created"] or counts["updated"]:
+        log_event("write", user=user, object_type="legislation.requirement",
+                  detail={"created": counts["created"], "updated": counts["updated"], "count": summary["indicators"]})
     return summary
 
 
@@ -64,16 +75,6 @@ def do_load_catalogue(user=None, path: Path = CATALOGUE) -> dict:
 
 def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
-
-
-def _require_writable(user, model, obj):
-    """Re-read through the policy: only the owner institution may write (404 otherwise)."""
-    if not model.objects.restrict(user, "change").filter(pk=obj.pk).exists():
-        raise Http404
-
-
-def _is_st(user) -> bool:
-    return bool(user.institution_id) and user.institution.country.code == ST_CODE
 
 
 # --- instruments and provisions -------------------------------------------------------------------
@@ -85,6 +86,7 @@ PROVISION_FIELDS = ("article", "text", "in_force_since")
 @transaction.atomic
 def do_create_instrument(user, *, title, kind=Instrument.Kind.LAW, number="", enacted_on=None, official_url="",
                          in_force=True, distribution=Distribution.NETWORK) -> Instrument:
+    """Register a law, decree or code owned by the user's institution."""
     if not user.institution_id or not user.has_perm("legislation.change_instrument"):
         raise PermissionDenied(_("No tiene permiso para registrar legislación."))
     if distribution == Distribution.PUBLIC:
@@ -102,7 +104,8 @@ def do_create_instrument(user, *, title, kind=Instrument.Kind.LAW, number="", en
 
 @transaction.atomic
 def do_update_instrument(user, instrument, **fields) -> Instrument:
-    _require_writable(user, Instrument, instrument)
+    """Edit an instrument of the user's institution (its distribution changes through the share step)."""
+    instrument = require(user, instrument, "change")
     before = _snapshot(instrument, INSTRUMENT_FIELDS)
     for key, value in fields.items():
         if key not in INSTRUMENT_FIELDS or key == "distribution":
@@ -126,7 +129,7 @@ def _clean_provision(article: str) -> str:
 def do_create_provision(user, instrument, *, article, text="", in_force_since=None, requirements=(),
                         distribution=None) -> Provision:
     """A provision shares its instrument's distribution unless a narrower one is given."""
-    _require_writable(user, Instrument, instrument)
+    instrument = require(user, instrument, "change")
     prov = Provision(owner_institution=instrument.owner_institution, created_by=user, instrument=instrument,
                      article=_clean_provision(article), text=text, in_force_since=in_force_since,
                      distribution=distribution or instrument.distribution,
@@ -141,7 +144,8 @@ def do_create_provision(user, instrument, *, article, text="", in_force_since=No
 
 @transaction.atomic
 def do_update_provision(user, provision, *, article, text="", in_force_since=None, requirements=()) -> Provision:
-    _require_writable(user, Provision, provision)
+    """Edit a provision of the user's institution and the requirements it implements."""
+    provision = require(user, provision, "change")
     before = {**_snapshot(provision, PROVISION_FIELDS),
               "requirements": sorted(provision.requirements.values_list("code", flat=True))}
     provision.article = _clean_provision(article)
@@ -157,12 +161,14 @@ def do_update_provision(user, provision, *, article, text="", in_force_since=Non
 # --- rounds ---------------------------------------------------------------------------------------
 
 def _require_st(user):
-    if not user.has_perm("legislation.manage_round"):
+    """Rounds are the ST's: its permission, held by an official of the ST party."""
+    if not (user.has_perm("legislation.manage_round") and is_secretariat(user)):
         raise PermissionDenied(_("Solo la Secretaría Técnica administra las rondas de envío."))
 
 
 @transaction.atomic
 def do_open_round(user, *, title, deadline, countries, instructions="") -> Round:
+    """The ST opens a round for some member countries and tells their focal points and Cancillerías."""
     _require_st(user)
     countries = list(countries)
     errors = {}
@@ -189,6 +195,7 @@ def do_open_round(user, *, title, deadline, countries, instructions="") -> Round
 
 @transaction.atomic
 def do_close_round(user, rnd: Round) -> Round:
+    """The ST closes a round: no more answers are accepted."""
     _require_st(user)
     if not rnd.is_open:
         raise ValidationError(_("La ronda ya estaba cerrada."))
@@ -201,6 +208,7 @@ def do_close_round(user, rnd: Round) -> Round:
 
 @transaction.atomic
 def do_reopen_round(user, rnd: Round, *, deadline=None) -> Round:
+    """The ST reopens a round, optionally with a new deadline."""
     _require_st(user)
     before = {"status": rnd.status, "deadline": rnd.deadline}
     rnd.status = Round.Status.OPEN
@@ -213,8 +221,10 @@ def do_reopen_round(user, rnd: Round, *, deadline=None) -> Round:
 
 
 def submitted_country_ids(rnd: Round) -> set[int]:
-    """Countries that have sent (or had validated) their questionnaire. Only ids leave here."""
-    return set(Submission.objects.filter(round=rnd, status__in=[Submission.Status.SUBMITTED, Submission.Status.VALIDATED])
+    """Countries that have sent (or had validated) their questionnaire. Only ids leave here: the round's
+    follow-up (who is late, whom to remind) needs to know *that* a country answered, never what."""
+    return set(Submission.objects.unrestricted(reason="round follow-up: which countries have sent (ids only)")
+               .filter(round=rnd, status__in=[Submission.Status.SUBMITTED, Submission.Status.VALIDATED])
                .values_list("country_id", flat=True))
 
 
@@ -260,7 +270,7 @@ def do_send_round_reminders(rnd: Round, *, actor=None, today: datetime.date | No
                                 manual=actor is not None)
         reminded.append(country.code)
     if reminded:
-        log_event("write", user=actor, obj=rnd, detail={"reminders": reminded, "on": today})
+        log_event("write", user=actor, obj=rnd, detail={"countries": reminded, "deadline": rnd.deadline})
     return reminded
 
 
@@ -280,13 +290,17 @@ def do_start_submission(user, rnd: Round, *, demo: bool = False) -> Submission:
         raise ValidationError(_("Su país no participa en esta ronda."))
     if not rnd.is_open:
         raise ValidationError(_("La ronda «%(title)s» está cerrada: ya no se aceptan respuestas.") % {"title": rnd.title})
-    if Submission.objects.filter(round=rnd, country=country).exists():
+    # One questionnaire per country and round, whoever in the country started it (a uniqueness check,
+    # not a read: nothing of the other questionnaire is shown).
+    if Submission.objects.unrestricted(reason="one questionnaire per country and round").filter(
+            round=rnd, country=country).exists():
         raise ValidationError(_("Su país ya tiene un cuestionario en esta ronda."))
     sub = Submission.objects.create(round=rnd, country=country, owner_institution=user.institution, created_by=user,
                                     distribution=Distribution.COUNTRY, demo=demo)
-    previous = (Submission.objects.filter(country=country, status=Submission.Status.VALIDATED)
+    previous = (Submission.objects.restrict(user, "view").filter(country=country, status=Submission.Status.VALIDATED)
                 .exclude(pk=sub.pk).order_by("-round__opened_at", "-pk").first())
-    prior = {a.indicator_id: a for a in previous.answers.all()} if previous else {}
+    prior = ({a.indicator_id: a for a in Answer.objects.restrict(user, "view").filter(submission=previous)}
+             if previous else {})
     if previous:
         sub.public_consent = previous.public_consent
         sub.save(update_fields=["public_consent"])
@@ -340,15 +354,14 @@ def do_save_answers(user, submission: Submission, data: dict, *, public_consent:
     Refused as a whole (nothing saved) if the round is closed, the questionnaire is no longer a draft,
     or any value is invalid (``ValidationError`` with every problem).
     """
-    if not Submission.objects.restrict(user, "change").filter(pk=submission.pk).exists():
-        raise Http404
-    submission.refresh_from_db()
+    submission = require(user, submission, "change")
     if not submission.round.is_open:
         raise ValidationError(_("La ronda «%(title)s» está cerrada: ya no se aceptan respuestas. "
                                 "Su borrador anterior se conservó sin cambios.") % {"title": submission.round.title})
     if submission.status != Submission.Status.DRAFT:
         raise ValidationError(_("Este cuestionario ya fue enviado; solo se modifica si se lo devuelven como borrador."))
-    answers = {a.indicator.code: a for a in submission.answers.select_related("indicator")}
+    answers = {a.indicator.code: a for a in Answer.objects.restrict(user, "change").filter(
+        submission=submission).select_related("indicator")}
     own_provisions = {p.pk: p for p in Provision.objects.restrict(user, "view").filter(
         owner_institution__country=submission.country).select_related("instrument")}
     errors, years = [], {}
@@ -412,18 +425,20 @@ def do_save_answers(user, submission: Submission, data: dict, *, public_consent:
     return submission
 
 
-def _set_distribution(submission: Submission, distribution: str, group=None) -> None:
+def _set_distribution(user, submission: Submission, decision: str, distribution: str, group=None) -> None:
+    """The questionnaire and its answers move together; the answers are reached through the same decision."""
     submission.distribution = distribution
     submission.sharing_group = group
     submission.save()
-    submission.answers.update(distribution=distribution, sharing_group=group)
+    Answer.objects.restrict(user, decision).filter(submission=submission).update(
+        distribution=distribution, sharing_group=group)
 
 
-def submission_problems(submission: Submission) -> list[str]:
+def submission_problems(user, submission: Submission) -> list[str]:
     """What keeps a questionnaire from being sent: answers «sí/parcialmente» without a citation, bad penalties."""
     problems = []
     years = {}
-    for a in submission.answers.select_related("indicator"):
+    for a in Answer.objects.restrict(user, "view").filter(submission=submission).select_related("indicator"):
         if a.indicator.kind == Indicator.Kind.STATUS and a.status in (Answer.Status.YES, Answer.Status.PARTLY) \
                 and not a.citation.strip():
             problems.append(_("%(code)s: una respuesta «%(status)s» debe citar la disposición que la sustenta.") % {
@@ -437,18 +452,16 @@ def submission_problems(submission: Submission) -> list[str]:
 @transaction.atomic
 def do_submit_submission(user, submission: Submission) -> Submission:
     """The focal point sends the draft for validation: the ST can now see it; other countries still cannot."""
-    if not Submission.objects.restrict(user, "change").filter(pk=submission.pk).exists():
-        raise Http404
-    submission.refresh_from_db()
+    submission = require(user, submission, "submit")
     if not submission.round.is_open:
         raise ValidationError(_("La ronda «%(title)s» está cerrada: ya no se aceptan respuestas. "
                                 "Su borrador se conservó.") % {"title": submission.round.title})
     if submission.status != Submission.Status.DRAFT:
         raise ValidationError(_("Este cuestionario ya fue enviado."))
-    problems = submission_problems(submission)
+    problems = submission_problems(user, submission)
     if problems:
         raise ValidationError(problems)
-    st = Country.objects.get(code=ST_CODE)
+    st = Country.objects.restrict(user).get(code=SECRETARIAT_CODE)
     group = SharingGroup.objects.filter(owner_institution=submission.owner_institution, name=ST_GROUP_NAME).first()
     if group is None:
         group = do_create_sharing_group(user, name=ST_GROUP_NAME, countries=[st])
@@ -457,7 +470,7 @@ def do_submit_submission(user, submission: Submission) -> Submission:
     submission.submitted_at = timezone.now()
     submission.submitted_by = user
     submission.return_note = ""
-    _set_distribution(submission, Distribution.GROUP, group)
+    _set_distribution(user, submission, "submit", Distribution.GROUP, group)
     log_event("write", user=user, obj=submission, before=before,
               after={"status": submission.status, "distribution": submission.distribution})
     validators = User.objects.filter(is_active=True, groups__name="cancilleria", institution__country=submission.country)
@@ -467,26 +480,20 @@ def do_submit_submission(user, submission: Submission) -> Submission:
     return submission
 
 
-def _check_validator(user, submission: Submission) -> None:
-    """That country's Cancillería or the ST; anyone else gets the same answer as for a missing record."""
-    if not user.has_perm("legislation.validate_submission"):
-        raise Http404
-    if not (_is_st(user) or (user.institution_id and user.institution.country_id == submission.country_id)):
-        raise Http404
-
-
 @transaction.atomic
 def do_validate_submission(user, submission: Submission) -> Submission:
-    """Validation publishes the answers to the network (every member country and the ST)."""
-    _check_validator(user, submission)
-    submission.refresh_from_db()
+    """Validation publishes the answers to the network (every member country and the ST).
+
+    A decision of the country's Cancillería or the ST (``validate`` rule); anyone else gets 404.
+    """
+    submission = require(user, submission, "validate")
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError(_("Solo se valida un cuestionario enviado para validación."))
     before = {"status": submission.status, "distribution": submission.distribution}
     submission.status = Submission.Status.VALIDATED
     submission.validated_at = timezone.now()
     submission.validated_by = user
-    _set_distribution(submission, Distribution.NETWORK)
+    _set_distribution(user, submission, "validate", Distribution.NETWORK)
     log_event("write", user=user, obj=submission, before=before,
               after={"status": submission.status, "distribution": submission.distribution})
     return submission
@@ -494,9 +501,8 @@ def do_validate_submission(user, submission: Submission) -> Submission:
 
 @transaction.atomic
 def do_return_submission(user, submission: Submission, *, note: str) -> Submission:
-    """Send a questionnaire back to its country as a draft, with observations."""
-    _check_validator(user, submission)
-    submission.refresh_from_db()
+    """Send a questionnaire back to its country as a draft, with observations (``return`` rule)."""
+    submission = require(user, submission, "return")
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError(_("Solo se devuelve un cuestionario enviado para validación."))
     if not (note or "").strip():
@@ -504,9 +510,9 @@ def do_return_submission(user, submission: Submission, *, note: str) -> Submissi
     before = {"status": submission.status, "distribution": submission.distribution}
     submission.status = Submission.Status.DRAFT
     submission.return_note = note.strip()
-    _set_distribution(submission, Distribution.COUNTRY)
+    _set_distribution(user, submission, "return", Distribution.COUNTRY)
     log_event("write", user=user, obj=submission, before=before,
-              after={"status": submission.status, "distribution": submission.distribution, "note": note})
+              after={"status": submission.status, "distribution": submission.distribution})
     authors = User.objects.filter(is_active=True, institution=submission.owner_institution,
                                   groups__name__in=REMINDED_ROLES)
     do_notify(authors, kind="legislation_returned", actor=user,
@@ -517,13 +523,15 @@ def do_return_submission(user, submission: Submission, *, note: str) -> Submissi
 
 @transaction.atomic
 def do_publish_submission(user, submission: Submission) -> Submission:
-    """The portal's publish step for a validated questionnaire whose country authorised publication."""
+    """The portal's publish step for a validated questionnaire whose country authorised publication.
+
+    One audited step (``do_publish_record``'s event); the answers follow their questionnaire.
+    """
+    submission = require(user, submission, "publish")
     if submission.status != Submission.Status.VALIDATED:
         raise ValidationError(_("Solo se publican cuestionarios validados."))
     if not submission.public_consent:
         raise ValidationError(_("El país no autorizó publicar este cuestionario en el portal."))
-    do_publish_record(user, submission)
-    submission.answers.update(distribution=Distribution.PUBLIC, sharing_group=None)
-    log_event("sharing", user=user, object_type="legislation.answer",
-              detail={"published": True, "submission": submission.pk, "count": submission.answers.count()})
-    return submission
+    Answer.objects.restrict(user, "publish").filter(submission=submission).update(
+        distribution=Distribution.PUBLIC, sharing_group=None)
+    return do_publish_record(user, submission)

@@ -1,5 +1,6 @@
 """API of the legislation capability (/api/v1/legislacion/...). Every read goes through the policy."""
 
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -9,6 +10,8 @@ from rest_framework.response import Response
 from enlace.sharing.api import ProtectedReadOnlyViewSet, SharingFieldsSerializer
 
 from . import matrix as mx
+from .filters import (AnswerFilter, IndicatorFilter, InstrumentFilter, ProvisionFilter, RequirementFilter, RoundFilter,
+                      SubmissionFilter)
 from .models import Answer, Indicator, Instrument, Provision, Requirement, Round, Submission
 
 
@@ -29,20 +32,26 @@ class RequirementSerializer(serializers.ModelSerializer):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference data for any verified official; the declared joins of ``queryset`` are kept."""
+
     def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, "view")
+        declared = self.queryset
+        qs = declared.model.objects.restrict(self.request.user, "list" if self.action == "list" else "view")
+        qs.query.select_related = declared.query.select_related
+        return qs.prefetch_related(*declared._prefetch_related_lookups)
 
 
 class RequirementViewSet(ReferenceViewSet):
-    queryset = Requirement.objects.none()
+    queryset = Requirement.objects.prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order"))).none()
     serializer_class = RequirementSerializer
-    filterset_fields = ["protocol", "code"]
+    filterset_class = RequirementFilter
 
 
 class IndicatorViewSet(ReferenceViewSet):
-    queryset = Indicator.objects.none()
+    queryset = Indicator.objects.select_related("requirement").none()
     serializer_class = IndicatorSerializer
-    filterset_fields = ["kind", "code"]
+    filterset_class = IndicatorFilter
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -54,9 +63,9 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundViewSet(ReferenceViewSet):
-    queryset = Round.objects.none()
+    queryset = Round.objects.prefetch_related("countries").none()
     serializer_class = RoundSerializer
-    filterset_fields = ["status"]
+    filterset_class = RoundFilter
 
 
 class InstrumentSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -67,9 +76,9 @@ class InstrumentSerializer(SharingFieldsSerializer, serializers.ModelSerializer)
 
 
 class InstrumentViewSet(ProtectedReadOnlyViewSet):
-    queryset = Instrument.objects.none()
+    queryset = Instrument.objects.select_related("owner_institution__country").none()
     serializer_class = InstrumentSerializer
-    filterset_fields = ["kind", "in_force"]
+    filterset_class = InstrumentFilter
 
 
 class ProvisionSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -83,9 +92,10 @@ class ProvisionSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
 
 
 class ProvisionViewSet(ProtectedReadOnlyViewSet):
-    queryset = Provision.objects.none()
+    queryset = Provision.objects.select_related("instrument", "owner_institution__country").prefetch_related(
+        "requirements").none()
     serializer_class = ProvisionSerializer
-    filterset_fields = ["instrument"]
+    filterset_class = ProvisionFilter
 
 
 class SubmissionSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -99,9 +109,9 @@ class SubmissionSerializer(SharingFieldsSerializer, serializers.ModelSerializer)
 
 
 class SubmissionViewSet(ProtectedReadOnlyViewSet):
-    queryset = Submission.objects.none()
+    queryset = Submission.objects.select_related("round", "country", "owner_institution__country").none()
     serializer_class = SubmissionSerializer
-    filterset_fields = ["round", "status"]
+    filterset_class = SubmissionFilter
 
 
 class AnswerSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -115,9 +125,9 @@ class AnswerSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
 
 
 class AnswerViewSet(ProtectedReadOnlyViewSet):
-    queryset = Answer.objects.none()
+    queryset = Answer.objects.select_related("indicator", "submission__country", "owner_institution__country").none()
     serializer_class = AnswerSerializer
-    filterset_fields = ["submission", "status"]
+    filterset_class = AnswerFilter
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
+from enlace.sharing.policy import OWNER_COUNTRY, OWNER_INSTITUTION, SECRETARIAT, Rule
 from enlace.sharing.querysets import ReferenceQuerySet
 
 
@@ -55,6 +56,8 @@ class Requirement(models.Model):
 
 
 class Indicator(models.Model):
+    """A question of the questionnaire about one requirement (yes/partly/no, years of prison, or options)."""
+
     class Kind(models.TextChoices):
         STATUS = "status", _("Sí / parcialmente / no")
         YEARS = "years", _("Años de prisión")
@@ -175,6 +178,17 @@ class Round(models.Model):
         return self.status == self.Status.OPEN
 
 
+# Decisions on a questionnaire, declared once for the questionnaire and for its answers (which follow it):
+# the drafting institution sends it; the Cancillería of its country or the ST validates or returns it; the
+# portal (an ST official with the publish permission) publishes what the country authorised.
+QUESTIONNAIRE_RULES = {
+    "submit": Rule(who=(OWNER_INSTITUTION,), permission="legislation.change_submission"),
+    "validate": Rule(who=(OWNER_COUNTRY, SECRETARIAT), permission="legislation.validate_submission"),
+    "return": Rule(who=(OWNER_COUNTRY, SECRETARIAT), permission="legislation.validate_submission"),
+    "publish": Rule(who=(SECRETARIAT,), permission="sharing.publish_records"),
+}
+
+
 class Submission(ProtectedModel):
     """A country's questionnaire in a round. Drafts stay in the country; validation publishes to the network."""
 
@@ -198,6 +212,7 @@ class Submission(ProtectedModel):
                                      related_name="+", verbose_name=_("validado por"))
     return_note = models.TextField(_("observaciones de la devolución"), blank=True)
     publishable = True
+    write_rules = QUESTIONNAIRE_RULES
 
     class Meta:
         ordering = ["-round__opened_at", "country__name_es"]
@@ -211,6 +226,8 @@ class Submission(ProtectedModel):
 
 
 class Answer(ProtectedModel):
+    """The answer of a questionnaire to one indicator; its audience never exceeds its questionnaire's."""
+
     class Status(models.TextChoices):
         YES = "yes", _("Sí")
         PARTLY = "partly", _("Parcialmente")
@@ -228,6 +245,8 @@ class Answer(ProtectedModel):
     comment = models.TextField(_("comentario"), blank=True)
     sharing_parent = "submission"
     publishable = True
+    write_rules = {**QUESTIONNAIRE_RULES, "submit": Rule(who=(OWNER_INSTITUTION,),
+                                                          permission="legislation.change_answer")}
 
     class Meta:
         ordering = ["indicator__order"]

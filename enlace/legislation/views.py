@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +17,13 @@ from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
 from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
+from enlace.sharing.policy import can, is_secretariat
 
 from . import actions
 from . import matrix as mx
+from .filters import InstrumentFilter, ProvisionFilter, RequirementFilter, RoundFilter, SubmissionFilter, filtered
 from .forms import (InstrumentEditForm, InstrumentForm, MatrixFilterForm, ProvisionForm, ReturnForm, RoundForm)
-from .models import (Answer, Instrument, Provision, Requirement, Round, Submission, access_instrument_by_id,
+from .models import (Answer, Instrument, Provision, Reminder, Requirement, Round, Submission, access_instrument_by_id,
                      access_provision_by_id, access_submission_by_id)
 
 
@@ -176,7 +179,8 @@ def country_gaps(request, code):
 
 
 def catalogue(request):
-    reqs = Requirement.objects.restrict(request.user, "view").prefetch_related("indicators")
+    reqs = filtered(RequirementFilter, request.GET,
+                    Requirement.objects.restrict(request.user, "list").prefetch_related("indicators"))
     return render(request, "legislation/catalogue.html", {"requirements": reqs})
 
 
@@ -186,12 +190,12 @@ def instrument_list(request):
     q = request.GET.get("q", "").strip()
     qs = Instrument.objects.restrict(request.user, "search" if q else "list").select_related(
         "owner_institution__country")
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
-    country = request.GET.get("pais", "")
-    if country:
-        qs = qs.filter(owner_institution__country__code=country)
-    rows = list(qs.annotate(n_provisions=Count("provisions"))[:500])
+    # The count is of the provisions the user may read (a provision can be narrower than its instrument).
+    visible = (Provision.objects.restrict(request.user, "count").filter(instrument=OuterRef("pk")).order_by()
+               .values("instrument").annotate(n=Count("pk")).values("n"))
+    qs = qs.annotate(n_provisions=Coalesce(Subquery(visible, output_field=IntegerField()), 0))
+    rows = list(filtered(InstrumentFilter, request.GET, qs)[:500])
+    country = request.GET.get("country", "")
     can_add = request.user.has_perm("legislation.change_instrument")
     countries = Country.objects.restrict(request.user, "view").filter(kind=Country.Kind.MEMBER)
     return render(request, "legislation/instrument_list.html", {"rows": rows, "q": q, "can_add": can_add,
@@ -233,9 +237,9 @@ def instrument_create(request):
 
 def instrument_detail(request, pk):
     inst = access_instrument_by_id(request.user, pk)
-    provisions = Provision.objects.restrict(request.user, "view").filter(instrument=inst).prefetch_related(
+    provisions = Provision.objects.restrict(request.user, "list").filter(instrument=inst).prefetch_related(
         "requirements")
-    can_edit = Instrument.objects.restrict(request.user, "change").filter(pk=inst.pk).exists()
+    can_edit = can(request.user, inst, "change")
     form = ProvisionForm(user=request.user) if can_edit else None
     return render(request, "legislation/instrument_detail.html", {"inst": inst, "provisions": provisions,
                                                                   "can_edit": can_edit, "form": form})
@@ -272,18 +276,14 @@ def provision_list(request):
     q = request.GET.get("q", "").strip()
     qs = Provision.objects.restrict(request.user, "search" if q else "list").select_related(
         "instrument", "owner_institution__country").prefetch_related("requirements")
-    if q:
-        qs = qs.filter(Q(article__icontains=q) | Q(text__icontains=q) | Q(instrument__title__icontains=q))
-    req = request.GET.get("requisito", "")
-    if req:
-        qs = qs.filter(requirements__code=req)
     return render(request, "legislation/provision_list.html", {
-        "rows": list(qs[:500]), "q": q, "req": req, "requirements": Requirement.objects.restrict(request.user)})
+        "rows": list(filtered(ProvisionFilter, request.GET, qs)[:500]), "q": q,
+        "req": request.GET.get("requirement", ""), "requirements": Requirement.objects.restrict(request.user)})
 
 
 def provision_detail(request, pk):
     prov = access_provision_by_id(request.user, pk)
-    can_edit = Provision.objects.restrict(request.user, "change").filter(pk=prov.pk).exists()
+    can_edit = can(request.user, prov, "change")
     return render(request, "legislation/provision_detail.html", {"p": prov, "can_edit": can_edit})
 
 
@@ -308,13 +308,17 @@ def provision_edit(request, pk):
 # --- rounds ---------------------------------------------------------------------------------------
 
 def round_list(request):
-    rounds = Round.objects.restrict(request.user, "view").prefetch_related("countries")
-    return render(request, "legislation/round_list.html", {
-        "rounds": rounds, "can_manage": request.user.has_perm("legislation.manage_round")})
+    rounds = filtered(RoundFilter, request.GET, Round.objects.restrict(request.user, "list").prefetch_related("countries"))
+    return render(request, "legislation/round_list.html", {"rounds": rounds, "can_manage": _can_manage(request.user)})
+
+
+def _can_manage(user) -> bool:
+    """Rounds are the ST's (its permission, held by an official of the ST party)."""
+    return user.has_perm("legislation.manage_round") and is_secretariat(user)
 
 
 def round_create(request):
-    if not request.user.has_perm("legislation.manage_round"):
+    if not _can_manage(request.user):
         raise PermissionDenied
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -332,27 +336,29 @@ def round_create(request):
 
 def round_detail(request, pk):
     rnd = _get_round(request.user, pk)
-    visible = {s.country_id: s for s in Submission.objects.restrict(request.user, "view").filter(round=rnd)}
+    visible = {s.country_id: s for s in Submission.objects.restrict(request.user, "list").filter(round=rnd)}
     done = actions.submitted_country_ids(rnd)
+    reminders = dict(Reminder.objects.restrict(request.user).filter(round=rnd).order_by().values("country")
+                     .annotate(n=Count("pk")).values_list("country", "n"))
     today = timezone.localdate()
     rows = []
-    for c in rnd.countries.order_by("name_es"):
+    countries = list(rnd.countries.order_by("name_es"))
+    for c in countries:
         sub = visible.get(c.pk)
         if c.pk in done:
             state = sub.get_status_display() if sub else _("Enviado")
         else:
             state = _("Pendiente de envío")
         rows.append({"country": c, "submission": sub, "state": state, "late": c.pk not in done and today > rnd.deadline,
-                     "reminders": rnd.reminders.filter(country=c).count()})
+                     "reminders": reminders.get(c.pk, 0)})
     user_country = request.user.country
     mine = visible.get(user_country.pk) if user_country else None
     can_start = (mine is None and rnd.is_open and user_country is not None
-                 and rnd.countries.filter(pk=user_country.pk).exists()
-                 and request.user.has_perm("legislation.change_submission")
-                 and not Submission.objects.restrict(request.user, "view").filter(round=rnd, country=user_country).exists())
+                 and any(c.pk == user_country.pk for c in countries)
+                 and request.user.has_perm("legislation.change_submission"))
     return render(request, "legislation/round_detail.html", {
         "rnd": rnd, "rows": rows, "mine": mine, "can_start": can_start, "today": today,
-        "can_manage": request.user.has_perm("legislation.manage_round")})
+        "can_manage": _can_manage(request.user)})
 
 
 @require_POST
@@ -372,7 +378,7 @@ def round_remind(request, pk):
     reminded = actions.do_send_round_reminders(rnd, actor=request.user)
     if reminded:
         messages.success(request, _("Recordatorio enviado a: %(countries)s.") % {
-            "countries": ", ".join(Country.objects.get(code=c).name for c in reminded)})
+            "countries": ", ".join(c.name for c in Country.objects.restrict(request.user).filter(code__in=reminded))})
     else:
         messages.warning(request, _("No se envió ningún recordatorio: todos los países enviaron su cuestionario "
                                     "o ya recibieron uno hoy."))
@@ -395,7 +401,7 @@ def round_start(request, pk):
 
 def submission_list(request):
     qs = Submission.objects.restrict(request.user, "list").select_related("round", "country")
-    return render(request, "legislation/submission_list.html", {"rows": qs})
+    return render(request, "legislation/submission_list.html", {"rows": filtered(SubmissionFilter, request.GET, qs)})
 
 
 def _grouped(rows):
@@ -414,15 +420,14 @@ def submission_detail(request, pk):
         "indicator__requirement")
     rows = [{"indicator": a.indicator, "answer": a, "cell": mx.cell_for(a)} for a in answers]
     user = request.user
-    can_edit = (sub.status == Submission.Status.DRAFT and sub.round.is_open
-                and Submission.objects.restrict(user, "change").filter(pk=sub.pk).exists())
-    can_validate = (sub.status == Submission.Status.SUBMITTED and user.has_perm("legislation.validate_submission")
-                    and (actions._is_st(user) or (user.country and user.country.pk == sub.country_id)))
+    # Buttons appear only where the policy would let the decision through.
+    can_edit = sub.status == Submission.Status.DRAFT and sub.round.is_open and can(user, sub, "change")
+    can_validate = sub.status == Submission.Status.SUBMITTED and can(user, sub, "validate")
     can_publish = (sub.status == Submission.Status.VALIDATED and sub.public_consent
-                   and sub.distribution != "public" and user.has_perm("sharing.publish_records"))
+                   and sub.distribution != "public" and can(user, sub, "publish"))
     return render(request, "legislation/submission_detail.html", {
         "sub": sub, "groups": _grouped(rows), "can_edit": can_edit, "can_validate": can_validate,
-        "can_publish": can_publish, "problems": actions.submission_problems(sub) if can_edit else [],
+        "can_publish": can_publish, "problems": actions.submission_problems(user, sub) if can_edit else [],
         "return_form": ReturnForm() if can_validate else None, "symbols": mx.LEVEL_SYMBOLS})
 
 
@@ -438,7 +443,8 @@ def _posted_answers(post, indicators):
 
 def submission_edit(request, pk):
     sub = access_submission_by_id(request.user, pk, "change")
-    answers = list(sub.answers.select_related("indicator__requirement").prefetch_related("provisions"))
+    answers = list(Answer.objects.restrict(request.user, "change").filter(submission=sub)
+                   .select_related("indicator__requirement").prefetch_related("provisions"))
     indicators = [a.indicator for a in answers]
     provisions = list(Provision.objects.restrict(request.user, "view").filter(
         owner_institution__country=sub.country).select_related("instrument"))
@@ -477,7 +483,7 @@ def submission_edit(request, pk):
         "public_consent": public_consent}, status=status)
 
 
-def _submission_step(request, pk, *, action, success, access="view"):
+def _submission_step(request, pk, *, action, success, access):
     """A one-button step on a questionnaire: policy-checked read, the action, a message, back to it."""
     sub = access_submission_by_id(request.user, pk, access)
     try:
@@ -490,19 +496,19 @@ def _submission_step(request, pk, *, action, success, access="view"):
 
 @require_POST
 def submission_submit(request, pk):
-    return _submission_step(request, pk, action=actions.do_submit_submission, access="change",
+    return _submission_step(request, pk, action=actions.do_submit_submission, access="submit",
                             success=_("Cuestionario enviado para validación."))
 
 
 @require_POST
 def submission_validate(request, pk):
-    return _submission_step(request, pk, action=actions.do_validate_submission,
+    return _submission_step(request, pk, action=actions.do_validate_submission, access="validate",
                             success=_("Cuestionario validado: sus respuestas ya aparecen en la matriz de la red."))
 
 
 @require_POST
 def submission_return(request, pk):
-    sub = access_submission_by_id(request.user, pk)
+    sub = access_submission_by_id(request.user, pk, "return")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Explique qué debe corregirse."))
@@ -517,5 +523,5 @@ def submission_return(request, pk):
 
 @require_POST
 def submission_publish(request, pk):
-    return _submission_step(request, pk, action=actions.do_publish_submission,
+    return _submission_step(request, pk, action=actions.do_publish_submission, access="publish",
                             success=_("Cuestionario publicado en la versión pública de la matriz."))

@@ -125,7 +125,7 @@ def test_public_version_shows_only_what_countries_authorised_and_the_portal_publ
     r = f.verified_client(st).post(f"/legislacion/cuestionarios/{sub_hnd.pk}/publicar/", follow=True)
     assert "El país no autorizó publicar" in r.content.decode()
     # Only the publish step (ST / portal editor) makes it public.
-    assert f.verified_client(gtm).post(f"/legislacion/cuestionarios/{sub_gtm.pk}/publicar/").status_code == 403
+    assert f.verified_client(gtm).post(f"/legislacion/cuestionarios/{sub_gtm.pk}/publicar/").status_code == 404
     r = f.verified_client(st).post(f"/legislacion/cuestionarios/{sub_gtm.pk}/publicar/", follow=True)
     assert "Cuestionario publicado" in r.content.decode()
 

@@ -210,9 +210,8 @@ def _entity_after(entity: Entity) -> dict:
 
 def _create_entity(user, case: Case, *, schema: str, role: str = "", role_reviewed: bool = True,
                    ftm_id: str = "", distribution: str | None = None, sharing_group=None, minor_owner=None,
-                   audit: bool = True, **fields) -> Entity:
-    """Create one entity of ``case`` (already checked by the calling action); ``audit=False`` when the
-    calling action writes the one event itself (an import)."""
+                   **fields) -> Entity:
+    """Create one entity of ``case`` (already checked by the calling action, which writes the audit event)."""
     unknown = set(fields) - set(ENTITY_FIELDS)
     if unknown:
         raise ValueError(f"unknown entity fields: {sorted(unknown)}")
@@ -227,8 +226,6 @@ def _create_entity(user, case: Case, *, schema: str, role: str = "", role_review
     _default_child_sharing(entity, case, minor=minor, distribution=distribution, sharing_group=sharing_group)
     entity.clean_sharing()
     entity.save()
-    if audit:
-        log_event("write", user=user, obj=entity, after=_entity_after(entity), detail={"case_id": case.pk})
     return entity
 
 
@@ -237,8 +234,10 @@ def do_add_entity(user, case: Case, *, schema: str, role: str = "", distribution
                   sharing_group=None, **fields) -> Entity:
     """Add an entity to a case. A person needs an explicit role; a child's record starts at ``institution``."""
     case = require(user, case, "change")
-    return _create_entity(user, case, schema=schema, role=role, role_reviewed=True, distribution=distribution,
-                          sharing_group=sharing_group, **fields)
+    entity = _create_entity(user, case, schema=schema, role=role, role_reviewed=True, distribution=distribution,
+                            sharing_group=sharing_group, **fields)
+    log_event("write", user=user, obj=entity, after=_entity_after(entity), detail={"case_id": case.pk})
+    return entity
 
 
 @transaction.atomic
@@ -303,7 +302,10 @@ def do_change_entity_sharing(user, entity: Entity, *, distribution: str, sharing
         raise ValidationError({"distribution": _(
             "Es el registro de una persona menor de edad: para compartirlo más allá de su país use la ampliación "
             "revisada, con su justificación.")})
-    return _set_child_sharing(user, entity, distribution, sharing_group, justification=justification)
+    before = _set_child_sharing(entity, distribution, sharing_group)
+    log_event("sharing", user=user, obj=entity, before=before, after=sharing_snapshot(entity),
+              purpose=justification[:300], detail={"reviewed_widening": False})
+    return entity
 
 
 @transaction.atomic
@@ -319,10 +321,14 @@ def do_widen_child_record(user, entity: Entity, *, distribution: str, sharing_gr
     if len((justification or "").strip()) < MIN_JUSTIFICATION:
         raise ValidationError({"justification": _("Explique el motivo (al menos %(n)s caracteres).")
                                % {"n": MIN_JUSTIFICATION}})
-    return _set_child_sharing(user, entity, distribution, sharing_group, justification=justification, reviewed=True)
+    before = _set_child_sharing(entity, distribution, sharing_group)
+    log_event("sharing", user=user, obj=entity, before=before, after=sharing_snapshot(entity),
+              purpose=justification[:300], detail={"reviewed_widening": True})
+    return entity
 
 
-def _set_child_sharing(user, record, distribution, sharing_group, *, justification="", reviewed=False):
+def _set_child_sharing(record, distribution, sharing_group) -> dict:
+    """Set a child record's distribution (never wider than its case); returns the sharing before."""
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
     before = sharing_snapshot(record)
@@ -332,9 +338,7 @@ def _set_child_sharing(user, record, distribution, sharing_group, *, justificati
                            and distribution == record.case.distribution
                            and sharing_group == record.case.sharing_group)
     record.save()
-    log_event("sharing", user=user, obj=record, before=before, after=sharing_snapshot(record),
-              detail={"justification": justification[:500], "reviewed_widening": reviewed})
-    return record
+    return before
 
 
 @transaction.atomic
@@ -364,9 +368,9 @@ LINK_RULES = {
 
 
 def _create_link(user, case: Case, *, kind: str, source: Entity, target: Entity | None = None, value: str = "",
-                 details: dict | None = None, ftm_id: str = "", audit: bool = True) -> Link:
-    """Create one link of ``case`` (entities already checked by the calling action); ``audit=False`` when
-    the calling action writes the one event itself (an import)."""
+                 details: dict | None = None, ftm_id: str = "") -> Link:
+    """Create one link of ``case`` (entities already checked by the calling action, which writes the audit
+    event). A child's document is narrowed with the link that says the child holds it."""
     if kind not in Link.Kind.values:
         raise ValidationError({"kind": _("Tipo de vínculo desconocido.")})
     if source.case_id != case.pk or (target is not None and target.case_id != case.pk):
@@ -399,16 +403,10 @@ def _create_link(user, case: Case, *, kind: str, source: Entity, target: Entity 
     if kind == Link.Kind.USES_PHONE and value not in (source.phones or []):
         source.phones = [*(source.phones or []), value]
         source.save(update_fields=["phones", "updated_at"])
-    detail = {}
     if kind == Link.Kind.HOLDS_DOCUMENT and source.child_protection and not target.child_protection:
         # A child's document names the child: it is narrowed with the link.
         _protect(target)
         target.save()
-        detail = {"entity_ids": [target.pk], "child_protection": True}
-    if audit:
-        log_event("write", user=user, obj=link, after={"kind": kind, "source_id": source.pk,
-                                                       "target_id": target.pk if target else None, "value": value,
-                                                       **sharing_snapshot(link)}, detail=detail)
     return link
 
 
@@ -419,7 +417,13 @@ def do_add_link(user, case: Case, *, kind: str, source: Entity, target: Entity |
     case = require(user, case, "change")
     source = require(user, source, "change")
     target = require(user, target, "change") if target is not None else None
-    return _create_link(user, case, kind=kind, source=source, target=target, value=value, details=details)
+    link = _create_link(user, case, kind=kind, source=source, target=target, value=value, details=details)
+    detail = {"entity_ids": [link.target_id], "child_protection": True} if (
+        link.kind == Link.Kind.HOLDS_DOCUMENT and source.child_protection) else {}
+    log_event("write", user=user, obj=link, after={"kind": link.kind, "source_id": link.source_id,
+                                                   "target_id": link.target_id, "value": link.value,
+                                                   **sharing_snapshot(link)}, detail=detail)
+    return link
 
 
 @transaction.atomic
@@ -533,12 +537,12 @@ def do_run_import(user, batch: ImportBatch, *, progress=None) -> ImportBatch:
     made: dict[str, list[int]] = {"entity_ids": [], "link_ids": []}
 
     def create_entity(*args, **kwargs):
-        entity = _create_entity(*args, audit=False, **kwargs)
+        entity = _create_entity(*args, **kwargs)
         made["entity_ids"].append(entity.pk)
         return entity
 
     def create_link(*args, **kwargs):
-        link = _create_link(*args, audit=False, **kwargs)
+        link = _create_link(*args, **kwargs)
         made["link_ids"].append(link.pk)
         return link
 

@@ -1,7 +1,5 @@
 """The generic cross-country contract for every protected model of the cases app."""
 
-import io
-
 from enlace.cases import actions
 from enlace.cases.models import ImportBatch
 from enlace.sharing.actions import do_change_sharing, do_create_sharing_group
@@ -143,5 +141,3 @@ class TestImportBatchContract(CaseChildContract):
         case = record.case
         return do_change_sharing(owner, record, distribution=Distribution.GROUP, sharing_group=case.sharing_group)
 
-
-_unused = io

@@ -95,9 +95,9 @@ def own_country_reads(web, api, w) -> dict[str, bool]:
             "own_entry": web.get(f"/directorio/contacto/{w['contact'].pk}/").status_code == 200}
 
 
-def _send_thread(user):
+def _send_thread(user, subject="Consulta de prueba"):
     return _api(user).post("/api/v1/exchange/threads/", {
-        "kind": "info_request", "priority": "normal", "subject": "Consulta de prueba", "body": "Texto",
+        "kind": "info_request", "priority": "normal", "subject": subject, "body": "Texto",
         "recipient_countries": ["HND"]}, format="json")
 
 
@@ -108,6 +108,7 @@ def test_patching_the_linked_account_sends_the_entry_back_and_the_new_account_ge
     newcomer = f.user("GTM", "focal_point", authorised=False)
     before = cross_border_reads(f.verified_client(w["person"]), _api(w["person"]), w)
     assert all(before.values()), before  # the authorised holder reads across borders
+    assert _send_thread(w["person"], subject="Antes del cambio").status_code == 201  # ... and sends
 
     r = _api(w["admin"]).patch(f"/api/v1/directory/contacts/{w['contact'].pk}/", {"username": newcomer.username},
                                format="json")

@@ -179,6 +179,7 @@ class Receipt(ProtectedModel):
     sharing_parent = "thread"
     write_rules = {
         **_IMMUTABLE,
+        "share": Rule(who=(OWNER_INSTITUTION,), permission=_STEP),  # the originator may narrow it
         "deliver": Rule(who=(PARTIES,), permission=_STEP),
         "acknowledge": Rule(who=(PARTIES,), permission=_STEP),
         "answer": Rule(who=(PARTIES,), permission=_STEP),

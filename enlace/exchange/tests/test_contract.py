@@ -1,4 +1,5 @@
-"""The generic cross-country contract for the exchange's protected models (threads and MLA drafts)."""
+"""The generic cross-country contract for every protected model of the exchange: threads, messages,
+receipts, attachments, forward requests, MLA drafts and MLA versions."""
 
 import uuid
 
@@ -8,6 +9,7 @@ from enlace.exchange.actions import do_create_mla_draft, do_reply_thread, do_sav
 from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import A, B, C, ProtectedModelContract
+from enlace.testing import factories as f
 
 from .helpers import focal, send
 
@@ -70,7 +72,6 @@ class TestMlaDraftContract(ProtectedModelContract):
 def test_a_message_can_never_reach_further_than_its_thread():
     """Children (messages) are bounded by the thread: a third country never sees them, even by id."""
     from enlace.exchange.models import Message
-    from enlace.testing import factories as f
 
     cri, pan, hnd = focal("CRI"), focal("PAN"), focal("HND")
     thread = send(cri, ["PAN"])
@@ -79,3 +80,138 @@ def test_a_message_can_never_reach_further_than_its_thread():
     assert not Message.objects.restrict(hnd, "count").filter(pk=message.pk).exists()
     r = f.token_client(hnd).get(f"/api/v1/exchange/threads/{thread.pk}/messages/")
     assert r.status_code == 404
+
+
+# --- the thread's children and the MLA versions ---------------------------------------------------------
+#
+# A child can never reach further than its parent: the thread (or draft) is shared with A, B and C
+# (the network, for drafts), and the contract narrows and widens the child inside that audience.
+
+class _ChildContract(ProtectedModelContract):
+    """Children have no list page of their own: they show on their parent's page (``search_url``)
+    and, where the API has one, in their parent's nested list (``extra_api_urls``)."""
+
+    def extra_api_urls(self, record) -> list[str]:
+        return []
+
+    def _sees(self, user, record):
+        seen = super()._sees(user, record)
+        api = f.token_client(user)
+        for i, url in enumerate(self.extra_api_urls(record)):
+            r = api.get(url)
+            assert r.status_code in (200, 404), (url, r.status_code)
+            seen[f"api_nested_{i}"] = r.status_code == 200 and self.marker(record) in r.content.decode()
+        return seen
+
+
+class _ThreadChildContract(_ChildContract):
+    @pytest.fixture
+    def world(self, db):
+        return focal(A, self.owner_role), focal(B, self.reader_role), focal(C, self.reader_role)
+
+    def thread_for(self, owner):
+        return send(owner, [B, C], subject=f"Hilo {uuid.uuid4().hex[:12]}")
+
+    def child(self, owner, thread):
+        raise NotImplementedError
+
+    def make_record(self, owner, distribution, sharing_group=None):
+        record = self.child(owner, self.thread_for(owner))
+        if distribution in (Distribution.NETWORK, Distribution.GROUP) and sharing_group is None:
+            return self.share_with_network(owner, record)
+        return do_change_sharing(owner, record, distribution=distribution, sharing_group=sharing_group)
+
+    def share_with_network(self, owner, record):
+        # As wide as the thread: its own group (the network would be wider than the parent).
+        thread = record.thread
+        return do_change_sharing(owner, record, distribution=Distribution.GROUP, sharing_group=thread.sharing_group)
+
+    def search_url(self, record):
+        return f"/intercambio/hilo/{record.thread_id}/"
+
+
+class TestMessageContract(_ThreadChildContract):
+    def child(self, owner, thread):
+        message, _created = do_reply_thread(owner, thread, body=f"Mensaje {uuid.uuid4().hex[:12]}")
+        return message
+
+    def marker(self, record):
+        return record.body
+
+    def extra_api_urls(self, record):
+        return [f"/api/v1/exchange/threads/{record.thread_id}/messages/",
+                f"/api/v1/exchange/threads/{record.thread_id}/"]
+
+
+class TestReceiptContract(_ThreadChildContract):
+    def child(self, owner, thread):
+        from enlace.exchange.models import Receipt
+
+        return Receipt.objects.restrict(owner, "view").get(thread=thread, country__code=B)
+
+    def marker(self, record):
+        return f'id="receipt-{record.pk}"'
+
+
+class TestAttachmentContract(_ThreadChildContract):
+    api_list_url = "/api/v1/exchange/attachments/"
+
+    def child(self, owner, thread):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from enlace.exchange.actions import do_add_attachment
+
+        name = f"informe-{uuid.uuid4().hex[:12]}.txt"
+        return do_add_attachment(owner, thread, SimpleUploadedFile(name, b"Contenido reservado del adjunto\n"))
+
+    def marker(self, record):
+        return record.filename
+
+    def detail_url(self, record):
+        return f"/intercambio/adjunto/{record.pk}/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/exchange/attachments/{record.pk}/download/"
+
+    def extra_api_urls(self, record):
+        return [f"/api/v1/exchange/threads/{record.thread_id}/attachments/"]
+
+
+class TestForwardRequestContract(_ThreadChildContract):
+    api_list_url = "/api/v1/exchange/forward-requests/"
+
+    def child(self, owner, thread):
+        from enlace.exchange.actions import do_request_forward
+
+        # A recipient (country B) asks; the request belongs to the originator, who may narrow it.
+        return do_request_forward(focal(B), thread, target_country="MEX", reason=f"Motivo {uuid.uuid4().hex[:12]}")
+
+    def marker(self, record):
+        return record.reason
+
+    def extra_api_urls(self, record):
+        return [f"/api/v1/exchange/threads/{record.thread_id}/forward-requests/"]
+
+
+class TestMlaVersionContract(_ChildContract):
+    owner_role = "prosecutor"
+    reader_role = "prosecutor"
+
+    def make_record(self, owner, distribution, sharing_group=None):
+        from enlace.exchange.actions import do_save_mla_version
+
+        draft = do_create_mla_draft(owner, title=f"AJR {uuid.uuid4().hex[:12]}", requested_country="MEX",
+                                    content={"facts": "Hechos"})
+        draft = do_change_sharing(owner, draft, distribution=Distribution.NETWORK)
+        version = do_save_mla_version(owner, draft, content={"facts": "Hechos y más"},
+                                      note=f"Nota {uuid.uuid4().hex[:12]}")
+        return do_change_sharing(owner, version, distribution=distribution, sharing_group=sharing_group)
+
+    def marker(self, record):
+        return record.note
+
+    def search_url(self, record):
+        return f"/intercambio/asistencia-juridica/{record.draft_id}/"
+
+    def extra_api_urls(self, record):
+        return [f"/api/v1/exchange/mla-drafts/{record.draft_id}/versions/"]

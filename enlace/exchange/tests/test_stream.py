@@ -93,3 +93,51 @@ def test_the_stream_needs_an_authorised_focal_point():
 
     r = Client().get("/intercambio/eventos/")
     assert r.status_code == 302 and "/cuenta/entrar/" in r["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_streams_end_within_seconds_when_the_authorisation_is_revoked_or_suspended():
+    """The Cancillería revokes Panamá's focal point and suspends Mexico's while their inboxes are open:
+    both streams end within seconds (the stream re-asks the directory); Honduras's stays open."""
+    from enlace.accounts.actions import do_create_api_token
+    from enlace.directory.models import Contact
+    from enlace.directory.tests.helpers import chancery
+    from enlace.exchange import stream
+
+    chanceries = {code: chancery(code) for code in ("PAN", "MEX")}
+    pan, mex = focal("PAN", chancery=chanceries["PAN"]), focal("MEX", chancery=chanceries["MEX"])
+    hnd = focal("HND")
+    entries = {code: Contact.objects.restrict(chanceries[code], "list").get(user=u).pk
+               for code, u in (("PAN", pan), ("MEX", mex))}
+    tokens = {code: do_create_api_token(chanceries[code], days=1)[1] for code in chanceries}
+    cookies = {u.username: _session_cookie(u) for u in (pan, mex, hnd)}
+    server = liveserver.start(liveserver.database_url_for_current_test_db())
+    window = stream.RECHECK_SECONDS + 10
+    try:
+        got = {u.username: [] for u in (pan, mex, hnd)}
+
+        async def main():
+            ready = {name: asyncio.Event() for name in got}
+            listeners = [asyncio.create_task(_listen(server.url, cookies[name], got[name], ready[name], window))
+                         for name in got]
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in ready.values())), 10)
+            async with httpx.AsyncClient(timeout=10) as client:
+                decided_at = time.monotonic()
+                r1 = await client.post(f"{server.url}/api/v1/directory/contacts/{entries['PAN']}/revoke/",
+                                       json={"reason": "Dejó el cargo"},
+                                       headers={"Authorization": f"Token {tokens['PAN']}"})
+                r2 = await client.post(f"{server.url}/api/v1/directory/contacts/{entries['MEX']}/suspend/",
+                                       json={"reason": "Investigación interna"},
+                                       headers={"Authorization": f"Token {tokens['MEX']}"})
+                assert (r1.status_code, r2.status_code) == (200, 200), (r1.text, r2.text)
+            await asyncio.gather(*listeners)
+            return decided_at
+
+        decided_at = asyncio.run(main())
+        for user in (pan, mex):
+            ends = [(kind, at) for kind, _data, at in got[user.username] if kind == "end"]
+            assert ends, (user.username, got[user.username], server.log())
+            assert ends[0][1] - decided_at < stream.RECHECK_SECONDS + 3
+        assert not [e for e in got[hnd.username] if e[0] == "end"]
+    finally:
+        server.stop()

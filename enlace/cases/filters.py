@@ -8,6 +8,7 @@ repeated the whole policy once per searched field.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -38,10 +39,16 @@ class CaseFilter(django_filters.FilterSet):
         return qs
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id (``1.5`` or ``abc`` is a 400, not silently something else)."""
+
+    field_class = forms.IntegerField
+
+
 class _CaseChildFilter(django_filters.FilterSet):
     """``?case=<id>``: the children of one case (those the user may see)."""
 
-    case = django_filters.NumberFilter(label=_("Caso"), field_name="case_id", min_value=1, max_value=2**62)
+    case = IdFilter(label=_("Caso"), field_name="case_id", min_value=1, max_value=2**62)
 
 
 class EntityFilter(_CaseChildFilter):

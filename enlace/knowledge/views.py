@@ -137,8 +137,7 @@ def action_page(request, key):
     if action is None:
         raise Http404
     links = action.recommendation_links.filter(ACTIVE).select_related("recommendation__meeting")
-    reports = (ImplementationReport.objects.restrict(request.user, "list").filter(action=action)
-               .select_related("owner_institution__country", "round"))
+    reports = ImplementationReport.objects.restrict(request.user, "list").filter(action=action).select_related(*REPORT_JOINS)
     return render(request, "knowledge/action.html", {
         "action": action, "themes": _themes_of(action), "links": links,
         "predecessors": action.predecessors.select_related("axis"), "reports": reports,
@@ -155,8 +154,7 @@ def recommendation_page(request, key):
         raise Http404
     top = rec.parent or rec
     links = ActionLink.objects.filter(ACTIVE, recommendation__in=[top, *top.children.all()]).select_related("action__axis")
-    reports = (ImplementationReport.objects.restrict(request.user, "list").filter(recommendation=rec)
-               .select_related("owner_institution__country", "round"))
+    reports = ImplementationReport.objects.restrict(request.user, "list").filter(recommendation=rec).select_related(*REPORT_JOINS)
     return render(request, "knowledge/recommendation.html", {
         "rec": rec, "top": top, "children": top.children.order_by("order"), "themes": _themes_of(rec),
         "links": links, "reports": reports,

@@ -190,16 +190,27 @@ def compliance_for(answers_by_indicator: dict, requirements, protocol="") -> dic
     return {"levels": levels, "counts": counts, "total": total, "share_met": share, "gaps": gaps}
 
 
-def compliance(user, *, round=None, protocol="") -> dict:
-    """Per country (latest validated, or in ``round``) and regional compliance."""
-    answers = list(validated_answers(user, "view", round=round))
+def requirements_with_indicators() -> list:
+    return list(Requirement.objects.prefetch_related("indicators").order_by("order"))
+
+
+def compliance(user, *, round=None, protocol="", answers=None, requirements=None) -> dict:
+    """Per country (latest validated, or in ``round``) and regional compliance.
+
+    ``answers`` (every validated answer the user may read) and ``requirements`` may be passed in by a
+    page that computes compliance for several rounds: it then costs the same queries for any number.
+    """
+    if answers is None:
+        answers = list(validated_answers(user, "view", round=round))
+    elif round is not None:
+        answers = [a for a in answers if a.submission.round_id == round.pk]
     subs = latest_submissions(answers)
     chosen = {s.pk for s in subs.values()}
     per_country = defaultdict(dict)
     for a in answers:
         if a.submission_id in chosen:
             per_country[a.submission.country_id][a.indicator_id] = a
-    requirements = list(Requirement.objects.prefetch_related("indicators").order_by("order"))
+    requirements = list(requirements) if requirements is not None else requirements_with_indicators()
     if protocol:
         requirements = [r for r in requirements if r.protocol == protocol]
     countries = sorted({s.country for s in subs.values()}, key=lambda c: c.name)

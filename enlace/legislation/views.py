@@ -153,10 +153,13 @@ def indicators(request):
     protocol = request.GET.get("protocol", "")
     if protocol not in ("", "TIM", "TDP"):
         protocol = ""
-    data = mx.compliance(request.user, protocol=protocol)
+    # One read of the validated answers and of the catalogue serves the overall figures and every round.
+    answers = list(mx.validated_answers(request.user, "view"))
+    requirements = mx.requirements_with_indicators()
+    data = mx.compliance(request.user, protocol=protocol, answers=answers, requirements=requirements)
     rounds = []
-    for rnd in Round.objects.restrict(request.user, "view"):
-        comp = mx.compliance(request.user, round=rnd, protocol=protocol)
+    for rnd in Round.objects.restrict(request.user, "list"):
+        comp = mx.compliance(request.user, round=rnd, protocol=protocol, answers=answers, requirements=requirements)
         if comp["countries"]:
             rounds.append({"round": rnd, "share_met": comp["regional"]["share_met"],
                            "countries": comp["regional"]["countries"]})

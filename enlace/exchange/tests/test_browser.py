@@ -55,6 +55,17 @@ def test_panama_sees_the_costa_rican_request_arrive_without_reload(browser):
         row.wait_for(timeout=5000)
         assert "Urgente" in row.inner_text()
         assert inbox.evaluate("window.__sinRecargar") == "sí", "the inbox page was reloaded"
+
+        # Panamá opens it: the page posts the delivery receipt (reading itself writes nothing), and the
+        # sender sees "Entregado" on the next load.
+        row.locator("a").click()
+        inbox.wait_for_selector("h1:has-text('Lancha interceptada en Golfito')")
+        for _ in range(50):
+            sender.reload()
+            if sender.inner_text("#thread-status") == "Entregado":
+                break
+            sender.wait_for_timeout(100)
+        assert sender.inner_text("#thread-status") == "Entregado"
     finally:
         server.stop()
         # Playwright's sync API runs an event loop, so Django opened this test's connection in its own context:

@@ -252,9 +252,11 @@ def _resolve_target(value: str):
 
 
 def report_form(request, pk=None):
-    _need(request, "knowledge.change_implementationreport")
     report = None
-    if pk is not None:
+    if pk is None:
+        _need(request, "knowledge.change_implementationreport")
+    else:
+        # A report the user may not edit does not exist for them (404, whatever the reason).
         report = access_implementationreport_by_id(request.user, pk, "change")
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)

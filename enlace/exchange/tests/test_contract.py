@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from enlace.exchange.actions import do_create_mla_draft, do_reply_thread, do_save_draft
+from enlace.exchange.models import Attachment, ForwardRequest, Message, MlaDraft, MlaVersion, Receipt, Thread
 from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import A, B, C, ProtectedModelContract
@@ -15,6 +16,7 @@ from .helpers import focal, send
 
 
 class TestThreadContract(ProtectedModelContract):
+    model = Thread
     list_url = "/intercambio/"
     export_url = "/intercambio/exportar.xlsx"
     api_list_url = "/api/v1/exchange/threads/"
@@ -45,6 +47,7 @@ class TestThreadContract(ProtectedModelContract):
 
 
 class TestMlaDraftContract(ProtectedModelContract):
+    model = MlaDraft
     owner_role = "prosecutor"
     reader_role = "prosecutor"
     list_url = "/intercambio/asistencia-juridica/"
@@ -71,8 +74,6 @@ class TestMlaDraftContract(ProtectedModelContract):
 @pytest.mark.django_db
 def test_a_message_can_never_reach_further_than_its_thread():
     """Children (messages) are bounded by the thread: a third country never sees them, even by id."""
-    from enlace.exchange.models import Message
-
     cri, pan, hnd = focal("CRI"), focal("PAN"), focal("HND")
     thread = send(cri, ["PAN"])
     message, _ = do_reply_thread(pan, thread, body="Respuesta reservada", is_answer=True)
@@ -131,6 +132,7 @@ class _ThreadChildContract(_ChildContract):
 
 
 class TestMessageContract(_ThreadChildContract):
+    model = Message
     def child(self, owner, thread):
         message, _created = do_reply_thread(owner, thread, body=f"Mensaje {uuid.uuid4().hex[:12]}")
         return message
@@ -144,9 +146,8 @@ class TestMessageContract(_ThreadChildContract):
 
 
 class TestReceiptContract(_ThreadChildContract):
+    model = Receipt
     def child(self, owner, thread):
-        from enlace.exchange.models import Receipt
-
         return Receipt.objects.restrict(owner, "view").get(thread=thread, country__code=B)
 
     def marker(self, record):
@@ -154,6 +155,7 @@ class TestReceiptContract(_ThreadChildContract):
 
 
 class TestAttachmentContract(_ThreadChildContract):
+    model = Attachment
     api_list_url = "/api/v1/exchange/attachments/"
 
     def child(self, owner, thread):
@@ -178,6 +180,7 @@ class TestAttachmentContract(_ThreadChildContract):
 
 
 class TestForwardRequestContract(_ThreadChildContract):
+    model = ForwardRequest
     api_list_url = "/api/v1/exchange/forward-requests/"
 
     def child(self, owner, thread):
@@ -194,6 +197,7 @@ class TestForwardRequestContract(_ThreadChildContract):
 
 
 class TestMlaVersionContract(_ChildContract):
+    model = MlaVersion
     owner_role = "prosecutor"
     reader_role = "prosecutor"
 

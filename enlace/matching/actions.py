@@ -172,7 +172,8 @@ def do_request_release(user, notice: HitNotice, purpose: str) -> HitNotice:
         raise ValidationError({"purpose": _("Ya hay una solicitud en curso para esta coincidencia.")})
     other.release, other.release_purpose = HitNotice.Release.REQUESTED, purpose[:300]
     other.save(update_fields=["release", "release_purpose", "updated_at"])
-    log_event("write", user=user, obj=notice, after={"release": "requested"}, purpose=purpose[:300],
+    # The purpose text is kept on the owner's notice, not in the audit: the audit holds no content.
+    log_event("write", user=user, obj=notice, after={"release": "requested"},
               detail={"other_notice_id": other.pk})
     recipients = _recipients(other, "decide_release")
     if recipients:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -446,10 +446,12 @@ def _posted_answers(post, indicators):
 
 def submission_edit(request, pk):
     sub = access_submission_by_id(request.user, pk, "change")
+    # The provisions an answer cites are read through their own audience too.
+    cited = Prefetch("provisions", queryset=Provision.objects.restrict(request.user, "list"))
     answers = list(Answer.objects.restrict(request.user, "change").filter(submission=sub)
-                   .select_related("indicator__requirement").prefetch_related("provisions"))
+                   .select_related("indicator__requirement").prefetch_related(cited))
     indicators = [a.indicator for a in answers]
-    provisions = list(Provision.objects.restrict(request.user, "view").filter(
+    provisions = list(Provision.objects.restrict(request.user, "list").filter(
         owner_institution__country=sub.country).select_related("instrument"))
     status = 200
     public_consent = sub.public_consent

@@ -40,7 +40,10 @@ def do_notify(recipients, *, kind: str, title: str, body: str = "", link: str = 
 
 @transaction.atomic
 def do_mark_notifications_read(user, ids=None) -> int:
+    """Mark the user's own unread notices (all, or those in ``ids``) as read; one audit event."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    log_event("write", user=user, object_type="notifications.notification", detail={"count": count})
+    return count

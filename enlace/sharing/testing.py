@@ -8,6 +8,19 @@ prove, through HTTP and the API as a user would meet them:
 * shared with that country → visible;
 * unshared (revoked) → gone on the very next request.
 
+and, for writes and decisions (ARCHITECTURE.md rules 3 and 4), on a record shared with the whole
+network (so every outsider *can read it*):
+
+* officials of B and C, an official of another institution of A and officials of the owner's
+  institution with other roles → 404 on the edit page (GET form and POST), 404 on the API
+  (PATCH/DELETE), ``Http404``/``PermissionDenied`` from every decision action, and the row is
+  unchanged in the database afterwards;
+* the owner (or the declared decider) succeeds through the same doors.
+
+Each write hook is optional (``None`` / ``[]`` → that test is skipped), so a subclass that only
+declares reads keeps running. ``model`` names the model the class covers: the conventions test
+(``core/tests/test_conventions.py``) fails for a protected model that no contract names.
+
 Countries: A = Guatemala (owner), B = Honduras (reader), C = Panamá (never shared with).
 """
 
@@ -16,6 +29,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from openpyxl import load_workbook
 
 from enlace.sharing.actions import do_change_sharing, do_create_sharing_group
@@ -45,6 +60,7 @@ def export_text(response) -> str:
 @pytest.mark.django_db
 class ProtectedModelContract:
     # --- what a subclass fills in -----------------------------------------------------------------
+    model = None                 # the protected model this contract covers (checked by the conventions test)
     owner_role = "focal_point"   # role of the official who creates the record in country A
     reader_role = "focal_point"  # role of the officials of B and C who try to read it
     list_url: str | None = None          # page listing records
@@ -72,6 +88,52 @@ class ProtectedModelContract:
     def share_with_network(self, owner, record):
         return do_change_sharing(owner, record, distribution=Distribution.NETWORK)
 
+    # --- writes and decisions (optional hooks) ----------------------------------------------------
+    # Who else tries: officials of B and C (``reader_role``), an official of another institution of
+    # A (``other_institution_role``; None = the owner's role; set ``test_other_institution = False``
+    # where the model's rule admits the whole owner country), and officials of the owner's
+    # institution with ``other_roles``.
+    other_institution_role: str | None = None
+    test_other_institution = True
+    other_roles: tuple[str, ...] = ("analyst", "auditor")
+    # HTTP methods the API offers on ``api_edit_url`` (the owner must succeed with each).
+    api_methods: tuple[str, ...] = ("PATCH", "DELETE")
+
+    def edit_url(self, record) -> str | None:
+        """The page that edits ``record`` (GET shows the form, POST saves)."""
+        return None
+
+    def edit_data(self, record) -> dict | None:
+        """A valid POST for ``edit_url`` that changes the record (None: the owner's POST is not tried)."""
+        return None
+
+    def api_edit_url(self, record) -> str | None:
+        """The API detail URL that takes PATCH and DELETE."""
+        return None
+
+    def api_edit_data(self, record) -> dict:
+        """A valid PATCH body (JSON) that changes the record."""
+        return {}
+
+    def decisions(self, record) -> list:
+        """``[(name, action)]`` or ``[(name, action, decider)]``: ``action(user, record)`` calls the app's
+        action (authorise, validate, release…); ``decider(owner)`` is the user who must succeed
+        (default: the owner; None: nobody is checked to succeed)."""
+        return []
+
+    def make_user(self, code: str, role: str, inst=None):
+        """An official for the write tests (subclasses with their own ``world`` may override)."""
+        return f.user(code, role, inst=inst)
+
+    def snapshot(self, record):
+        """The stored row of ``record`` (None when it is gone): compared before and after each try."""
+        model = type(record)
+        return model.objects.unrestricted(reason="contract: nothing changed").filter(pk=record.pk).values().first()
+
+    def fresh(self, record):
+        """``record`` as stored now (a failed try must not leave in-memory changes for the next one)."""
+        return type(record).objects.unrestricted(reason="contract: fresh copy").get(pk=record.pk)
+
     def unshare(self, owner, record):
         return do_change_sharing(owner, record, distribution=Distribution.COUNTRY)
 
@@ -86,6 +148,26 @@ class ProtectedModelContract:
         reader_b = f.user(B, self.reader_role)
         reader_c = f.user(C, self.reader_role)
         return owner, reader_b, reader_c
+
+    def outsiders(self, world) -> list[tuple[str, object]]:
+        """``[(label, user)]`` who may read a network-shared record but never write or decide on it."""
+        from enlace.core.models import Institution
+
+        owner, reader_b, reader_c = world
+        people = [(f"{B} {self.reader_role}", reader_b), (f"{C} {self.reader_role}", reader_c)]
+        if self.test_other_institution:
+            types = [t for t in (Institution.Type.MIGRATION, Institution.Type.OTHER) if t != owner.institution.type]
+            other = f.institution(A, types[0], name=f"Otra institución {A}")
+            role = self.other_institution_role or self.owner_role
+            people.append((f"{A} {role} (otra institución)", self.make_user(A, role, inst=other)))
+        for role in self.other_roles:
+            if role != self.owner_role:
+                people.append((f"{A} {role} (misma institución)", self.make_user(A, role, inst=owner.institution)))
+        return people
+
+    def shared_record(self, owner):
+        record = self.make_record(owner, Distribution.COUNTRY)
+        return self.share_with_network(owner, record)
 
     # --- helpers ----------------------------------------------------------------------------------
     def _sees(self, user, record) -> dict[str, bool]:
@@ -172,3 +254,78 @@ class ProtectedModelContract:
             assert client.get(self.detail_url(record)).status_code == 404
         seen = self._sees(reader_b, record)
         assert not any(seen.values()), seen
+
+    # --- the contract: writes and decisions ----------------------------------------------------------
+    def test_records_are_of_the_declared_model(self, world):
+        """``model`` is what ``make_record`` builds (so the conventions test's coverage is real)."""
+        owner, _b, _c = world
+        if self.model is None:
+            pytest.skip("no model declared")
+        assert isinstance(self.make_record(owner, Distribution.COUNTRY), self.model)
+
+    def test_others_cannot_edit_through_pages(self, world):
+        owner = world[0]
+        record = self.shared_record(owner)
+        url = self.edit_url(record)
+        if not url:
+            pytest.skip("no edit page")
+        before = self.snapshot(record)
+        data = self.edit_data(record) or {}
+        for label, user in self.outsiders(world):
+            client = f.verified_client(user)
+            assert client.get(url).status_code == 404, (label, "GET", url)
+            assert client.post(url, data).status_code == 404, (label, "POST", url)
+            assert self.snapshot(record) == before, (label, "changed the record through", url)
+        client = f.verified_client(owner)
+        assert client.get(url).status_code == 200, ("owner", "GET", url)
+        if self.edit_data(record) is not None:
+            r = client.post(url, self.edit_data(self.fresh(record)))
+            assert r.status_code in (301, 302, 303), ("owner", "POST", url, r.status_code)
+            assert self.snapshot(record) != before, ("owner's POST changed nothing", url)
+
+    def test_others_cannot_edit_through_the_api(self, world):
+        owner = world[0]
+        record = self.shared_record(owner)
+        url = self.api_edit_url(record)
+        if not url:
+            pytest.skip("no API edit")
+        before = self.snapshot(record)
+        for label, user in self.outsiders(world):
+            api = f.token_client(user)
+            for method in self.api_methods:
+                if method == "PATCH":
+                    r = api.patch(url, self.api_edit_data(record), format="json")
+                else:
+                    r = api.delete(url)
+                assert r.status_code == 404, (label, method, url, r.status_code)
+                assert r.json()["error"]["status"] == 404
+                assert self.snapshot(record) == before, (label, method, "changed the record")
+        api = f.token_client(owner)
+        if "PATCH" in self.api_methods:
+            r = api.patch(url, self.api_edit_data(self.fresh(record)), format="json")
+            assert r.status_code == 200, ("owner", "PATCH", url, r.status_code, r.content[:300])
+            if self.api_edit_data(record):
+                assert self.snapshot(record) != before, ("owner's PATCH changed nothing", url)
+        if "DELETE" in self.api_methods:
+            r = api.delete(url)
+            assert 200 <= r.status_code < 300, ("owner", "DELETE", url, r.status_code, r.content[:300])
+
+    def test_others_cannot_take_decisions(self, world):
+        owner = world[0]
+        probe = self.make_record(owner, Distribution.COUNTRY)
+        if not self.decisions(probe):
+            pytest.skip("no decisions")
+        people = self.outsiders(world)
+        for entry in self.decisions(probe):
+            name, act = entry[0], entry[1]
+            decider = owner
+            if len(entry) > 2:
+                decider = entry[2](owner) if entry[2] is not None else None
+            record = self.shared_record(owner)  # a fresh record per decision: each one changes state
+            before = self.snapshot(record)
+            for label, user in people:
+                with pytest.raises((Http404, PermissionDenied)):
+                    act(user, self.fresh(record))
+                assert self.snapshot(record) == before, (label, name, "changed the record")
+            if decider is not None:
+                act(decider, self.fresh(record))  # the one entitled succeeds

@@ -1,7 +1,7 @@
 """The generic cross-country contract for every protected model of the cases app."""
 
 from enlace.cases import actions
-from enlace.cases.models import ImportBatch
+from enlace.cases.models import Case, Entity, ImportBatch, Link, RouteLeg
 from enlace.sharing.actions import do_change_sharing, do_create_sharing_group
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
@@ -35,6 +35,7 @@ class CaseChildContract(ProtectedModelContract):
 
 
 class TestCaseContract(CaseChildContract):
+    model = Case
     list_url = "/casos/"
     export_url = "/casos/exportar/"
     api_list_url = "/api/v1/cases/"
@@ -59,6 +60,7 @@ class TestCaseContract(CaseChildContract):
 
 
 class TestEntityContract(CaseChildContract):
+    model = Entity
     api_list_url = "/api/v1/case-entities/"
 
     def make_record(self, owner, distribution, sharing_group=None):
@@ -79,6 +81,7 @@ class TestEntityContract(CaseChildContract):
 
 
 class TestLinkContract(CaseChildContract):
+    model = Link
     api_list_url = "/api/v1/case-links/"
 
     def make_record(self, owner, distribution, sharing_group=None):
@@ -95,6 +98,7 @@ class TestLinkContract(CaseChildContract):
 
 
 class TestRouteLegContract(CaseChildContract):
+    model = RouteLeg
     api_list_url = "/api/v1/case-route-legs/"
     list_url = "/casos/mapa/"
 
@@ -111,6 +115,7 @@ class TestRouteLegContract(CaseChildContract):
 
 
 class TestImportBatchContract(CaseChildContract):
+    model = ImportBatch
     api_list_url = "/api/v1/case-imports/"
 
     def make_record(self, owner, distribution, sharing_group=None):

@@ -3,7 +3,7 @@
 import pytest
 
 from enlace.directory.actions import do_revoke_contact
-from enlace.directory.models import Authorisation
+from enlace.directory.models import Authorisation, Contact, PublicKeyActor
 from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
@@ -13,6 +13,8 @@ from .helpers import chancery, propose
 
 class TestContactContract(ProtectedModelContract):
     """Sharing a contact with the network is the Cancillería's authorisation; unsharing is revocation."""
+
+    model = Contact
 
     list_url = "/directorio/"
     export_url = "/directorio/exportar.xlsx"
@@ -60,6 +62,8 @@ class TestContactContract(ProtectedModelContract):
 
 class TestAuthorisationContract(ProtectedModelContract):
     """The decision history: a child of its contact, never wider than it."""
+
+    model = Authorisation
 
     api_list_url = "/api/v1/directory/authorisations/"
 
@@ -125,6 +129,8 @@ def _set_distribution(record, distribution, sharing_group=None):
 
 class TestPublicKeyActorContract(ProtectedModelContract):
     """The portal projection of a contact: read by directory readers, decided by the person and the ST."""
+
+    model = PublicKeyActor
 
     list_url = "/directorio/actores-clave/"
 

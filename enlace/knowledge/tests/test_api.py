@@ -89,6 +89,7 @@ def test_reports_through_the_api(open_round):
 
 
 class TestImplementationReportContract(ProtectedModelContract):
+    model = ImplementationReport
     owner_role = "focal_point"
     reader_role = "focal_point"
     list_url = "/conocimiento/reportes/"

@@ -3,7 +3,7 @@
 import uuid
 
 from enlace.legislation import actions
-from enlace.legislation.models import Answer
+from enlace.legislation.models import Answer, Instrument, Provision, Submission
 from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
@@ -17,6 +17,7 @@ def _tag():
 
 
 class TestInstrumentContract(ProtectedModelContract):
+    model = Instrument
     list_url = "/legislacion/instrumentos/"
     export_url = "/legislacion/instrumentos/exportar/"
     api_list_url = "/api/v1/legislacion/instrumentos/?limit=500"
@@ -41,6 +42,7 @@ class TestInstrumentContract(ProtectedModelContract):
 
 
 class TestProvisionContract(ProtectedModelContract):
+    model = Provision
     list_url = "/legislacion/disposiciones/"
     export_url = "/legislacion/instrumentos/exportar/"
     api_list_url = "/api/v1/legislacion/disposiciones/?limit=500"
@@ -66,6 +68,7 @@ class TestProvisionContract(ProtectedModelContract):
 
 
 class TestSubmissionContract(ProtectedModelContract):
+    model = Submission
     list_url = "/legislacion/cuestionarios/"
     api_list_url = "/api/v1/legislacion/cuestionarios/?limit=500"
 
@@ -88,6 +91,8 @@ class TestSubmissionContract(ProtectedModelContract):
 
 class TestAnswerContract(ProtectedModelContract):
     """Answers are read through the API (pages show them inside their questionnaire or the matrix)."""
+
+    model = Answer
 
     api_list_url = "/api/v1/legislacion/respuestas/?limit=1000"
 

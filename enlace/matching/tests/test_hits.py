@@ -148,6 +148,7 @@ def test_link_records_command_writes_only_cross_country_pairs(tmp_path):
 
 
 class TestHitNoticeContract(ProtectedModelContract):
+    model = HitNotice
     list_url = "/coincidencias/"
     api_list_url = "/api/v1/hits/"
 

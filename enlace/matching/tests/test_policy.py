@@ -213,6 +213,8 @@ def test_released_records_api_runs_constant_queries():
 class TestReleasedRecordContract(ProtectedModelContract):
     """A release owned by Guatemala (A); sharing it further or back is the owner's decision."""
 
+    model = ReleasedRecord
+
     api_list_url = "/api/v1/released-records/"
 
     def make_record(self, owner, distribution, sharing_group=None):

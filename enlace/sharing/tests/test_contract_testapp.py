@@ -5,9 +5,11 @@ import pytest
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
 from enlace.sharing.tests.testapp.actions import do_create_dossier
+from enlace.sharing.tests.testapp.models import Dossier
 
 
 class TestDossierContract(ProtectedModelContract):
+    model = Dossier
     list_url = "/prueba-expedientes/expedientes/"
     export_url = "/prueba-expedientes/expedientes/exportar/"
     api_list_url = "/api/v1/test-dossiers/"

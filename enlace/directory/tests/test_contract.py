@@ -59,6 +59,45 @@ class TestContactContract(ProtectedModelContract):
     def unshare(self, owner, record):
         return do_revoke_contact(chancery(owner.institution.country.code), record, reason="Fin de funciones")
 
+    # --- writes and decisions: edits by the owner institution, decisions by the owner country's Cancillería
+    api_methods = ("PATCH",)  # entries are never deleted: they are revoked
+
+    def edit_url(self, record):
+        return f"/directorio/contacto/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        # An ordinary change (the unit): the entry stays authorised.
+        return {"institution": record.owner_institution_id, "first_name": record.first_name,
+                "last_name": record.last_name, "position": record.position, "unit": "Unidad cambiada",
+                "scope": record.scope, "areas": record.area_list, "functions": record.function_list,
+                "languages": record.language_list, "email": record.email, "phone": record.phone,
+                "timezone": record.timezone, "hours_start": "08:00", "hours_end": "16:00",
+                "working_days": ["0", "1", "2", "3", "4"], "username": record.user.username if record.user else ""}
+
+    def api_edit_url(self, record):
+        return f"/api/v1/directory/contacts/{record.pk}/"
+
+    def api_edit_data(self, record):
+        return {"unit": "Unidad cambiada por la API"}
+
+    def decisions(self, record):
+        import datetime
+
+        from enlace.directory import actions as da
+
+        def the_chancery(owner):
+            return chancery(owner.institution.country.code)
+
+        until = datetime.date.today() + datetime.timedelta(days=400)
+        return [
+            ("suspend", lambda u, c: da.do_suspend_contact(u, c, reason="Motivo"), the_chancery),
+            ("revoke", lambda u, c: da.do_revoke_contact(u, c, reason="Motivo"), the_chancery),
+            ("renew", lambda u, c: da.do_renew_contact(u, c, valid_until=until), the_chancery),
+            # A departure from the post: the owner institution may register it (the Cancillería too).
+            ("departure", lambda u, c: da.do_revoke_contact(u, c, reason="Motivo", departure=True)),
+            ("confirm", da.do_confirm_contact),
+        ]
+
 
 class TestAuthorisationContract(ProtectedModelContract):
     """The decision history: a child of its contact, never wider than it."""
@@ -162,6 +201,16 @@ class TestPublicKeyActorContract(ProtectedModelContract):
 
         group = do_create_sharing_group(owner, name="grupo", countries=[f.country(c) for c in countries])
         return _set_distribution(record, Distribution.GROUP, group)
+
+    def decisions(self, record):
+        from enlace.directory import actions as da
+        from enlace.testing import factories as f
+
+        def the_st(owner):
+            return f.user("CRM", "st", inst=f.institution("CRM", "secretariat"))
+
+        # The person who consented may withdraw too (tested apart); here the ST is the decider of both.
+        return [("approve", da.do_approve_key_actor, the_st), ("withdraw", da.do_withdraw_key_actor, the_st)]
 
 
 def test_key_actor_decisions_belong_to_the_person_and_the_st(db):

@@ -22,6 +22,7 @@ from enlace.sharing.actions import do_create_sharing_group, do_publish_record
 from enlace.sharing.models import SharingGroup
 from enlace.sharing.policy import SECRETARIAT_CODE, Distribution, is_secretariat
 
+from .matrix import fmt_years
 from .models import Answer, Indicator, Instrument, Provision, Requirement, Reminder, Round, Submission
 
 CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
@@ -206,20 +207,6 @@ def do_close_round(user, rnd: Round) -> Round:
     return rnd
 
 
-@transaction.atomic
-def do_reopen_round(user, rnd: Round, *, deadline=None) -> Round:
-    """The ST reopens a round, optionally with a new deadline."""
-    _require_st(user)
-    before = {"status": rnd.status, "deadline": rnd.deadline}
-    rnd.status = Round.Status.OPEN
-    rnd.closed_at = None
-    if deadline:
-        rnd.deadline = deadline
-    rnd.save(update_fields=["status", "closed_at", "deadline"])
-    log_event("write", user=user, obj=rnd, before=before, after={"status": rnd.status, "deadline": rnd.deadline})
-    return rnd
-
-
 def submitted_country_ids(rnd: Round) -> set[int]:
     """Countries that have sent (or had validated) their questionnaire. Only ids leave here: the round's
     follow-up (who is late, whom to remind) needs to know *that* a country answered, never what."""
@@ -329,11 +316,6 @@ def _parse_years(raw, label) -> Decimal | None:
     if value < 0 or value > MAX_YEARS:
         raise ValidationError(_("%(label)s: el número de años debe estar entre 0 y 100.") % {"label": label})
     return value.quantize(Decimal("0.1"))
-
-
-def fmt_years(value) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.1f}"
 
 
 def check_penalties(values: dict[str, Decimal | None]) -> list[str]:

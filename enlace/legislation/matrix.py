@@ -70,7 +70,7 @@ def cell_for(answer: Answer | None) -> Cell:
     if kind == Indicator.Kind.YEARS:
         if answer.years is None:
             return Cell(UNKNOWN, str(LEVEL_LABELS[UNKNOWN]), answer.citation, answer.comment)
-        return Cell(MET, _("%(years)s años") % {"years": _fmt_years(answer.years)}, answer.citation, answer.comment)
+        return Cell(MET, _("%(years)s años") % {"years": fmt_years(answer.years)}, answer.citation, answer.comment)
     if kind == Indicator.Kind.MULTI:
         labels = answer.indicator.option_labels()
         if not answer.options:
@@ -81,7 +81,8 @@ def cell_for(answer: Answer | None) -> Cell:
     return Cell(level, str(LEVEL_LABELS[level]), answer.citation, answer.comment)
 
 
-def _fmt_years(value) -> str:
+def fmt_years(value) -> str:
+    """4 → «4», 2.5 → «2.5»: years of prison as the questionnaire and the matrix show them."""
     value = float(value)
     return str(int(value)) if value.is_integer() else f"{value:.1f}"
 

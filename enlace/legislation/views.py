@@ -480,7 +480,7 @@ def submission_edit(request, pk):
                  "citation": data[a.indicator.code]["citation"], "comment": data[a.indicator.code]["comment"],
                  "provisions": data[a.indicator.code]["provisions"]} for a in answers]
     else:
-        rows = [{"indicator": a.indicator, "status": a.status, "years": "" if a.years is None else mx._fmt_years(a.years),
+        rows = [{"indicator": a.indicator, "status": a.status, "years": "" if a.years is None else mx.fmt_years(a.years),
                  "options": a.options, "citation": a.citation, "comment": a.comment,
                  "provisions": [str(p.pk) for p in a.provisions.all()]} for a in answers]
     return render(request, "legislation/submission_edit.html", {

@@ -129,6 +129,43 @@ class TestImplementationReportContract(ProtectedModelContract):
     def search_url(self, record):
         return f"/conocimiento/reportes/?q={record.narrative.split()[-1]}"
 
+    # --- writes and decisions ---
+    api_methods = ("PATCH",)  # reports are never deleted
+
+    def edit_url(self, record):
+        return f"/conocimiento/reportes/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"round": record.round_id, "target": "2.2", "status": "implemented", "narrative": "Avance revisado",
+                "responsible_institution": "", "next_steps": "",
+                "distribution": record.distribution if record.distribution in ("country", "network") else "country"}
+
+    def api_edit_url(self, record):
+        return f"/api/v1/implementation-reports/{record.pk}/"
+
+    def api_edit_data(self, record):
+        return {"narrative": "Avance revisado por la API"}
+
+    def decisions(self, record):
+        from enlace.knowledge.actions import do_submit_report, do_validate_report
+        from enlace.sharing.actions import do_change_sharing
+
+        def validate(user, report):
+            # The Cancillería meets the report submitted by its author; the others' tries meet it untouched.
+            if getattr(user, "contract_prepare", False):
+                report = do_submit_report(report.created_by, report)
+            return do_validate_report(user, report, approve=True)
+
+        def cancilleria(owner):
+            code = owner.institution.country.code
+            user = f.user(code, "cancilleria", inst=f.institution(code, Institution.Type.FOREIGN_MINISTRY))
+            user.contract_prepare = True
+            return user
+
+        return [("share", lambda user, r: do_change_sharing(user, r, distribution=Distribution.COUNTRY)),
+                ("submit", do_submit_report),
+                ("validate", validate, cancilleria)]
+
 
 def test_contract_distribution_values_are_the_policys():
     assert Distribution.COUNTRY == "country" and Distribution.NETWORK == "network"

@@ -1,7 +1,12 @@
-"""The generic cross-country contract for every protected model of the legislation capability."""
+"""The generic cross-country contract for every protected model of the legislation capability.
+
+Reads (lists, search, exports, API) and writes and decisions: edits, sharing, sending, validating,
+returning and publishing a questionnaire, tried by other countries, institutions and roles.
+"""
 
 import uuid
 
+from enlace.core.models import Institution
 from enlace.legislation import actions
 from enlace.legislation.models import Answer, Instrument, Provision, Submission
 from enlace.sharing.actions import do_change_sharing
@@ -9,11 +14,56 @@ from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
 from enlace.testing import factories as f
 
-from .helpers import open_round
+from .helpers import answers, open_round, post_data
 
 
 def _tag():
     return uuid.uuid4().hex[:10]
+
+
+def _keep_in_country(user, record):
+    return do_change_sharing(user, record, distribution=Distribution.COUNTRY)
+
+
+def _cancilleria_of(owner):
+    code = owner.institution.country.code
+    return f.user(code, "cancilleria", inst=f.institution(code, Institution.Type.FOREIGN_MINISTRY))
+
+
+def _portal_editor(owner):
+    return f.user("CRM", "portal_editor")
+
+
+def _step(action, prepare=None):
+    """``action(user, record)`` for the contract. The entitled decider first brings the questionnaire to the
+    state the decision needs (``prepare(record)``); the others' tries meet it untouched."""
+
+    def act(user, record):
+        if prepare is not None and getattr(user, "contract_prepare", False):
+            record = prepare(record)
+        return action(user, record)
+    return act
+
+
+def _decider(make):
+    def decider(owner):
+        user = make(owner)
+        user.contract_prepare = True
+        return user
+    return decider
+
+
+def _fresh(record):
+    return Submission.objects.unrestricted(reason="contract: fresh copy").get(pk=record.pk)
+
+
+def _submit(record):
+    return actions.do_submit_submission(record.created_by, _fresh(record))
+
+
+def _validate_with_consent(record):
+    actions.do_save_answers(record.created_by, _fresh(record), {}, public_consent=True)
+    return actions.do_validate_submission(_cancilleria_of(record.created_by), _submit(record))
 
 
 class TestInstrumentContract(ProtectedModelContract):
@@ -39,6 +89,17 @@ class TestInstrumentContract(ProtectedModelContract):
 
     def search_url(self, record):
         return f"/legislacion/instrumentos/?q={record.title.split()[-1]}"
+
+    def edit_url(self, record):
+        return f"/legislacion/instrumentos/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"kind": "decree", "title": f"{record.title} (reformada)", "number": "", "official_url": "",
+                "in_force": "on"}
+
+    def decisions(self, record):
+        return [("share", _keep_in_country),
+                ("add a provision", lambda user, r: actions.do_create_provision(user, r, article="art. 99"))]
 
 
 class TestProvisionContract(ProtectedModelContract):
@@ -66,6 +127,15 @@ class TestProvisionContract(ProtectedModelContract):
     def search_url(self, record):
         return f"/legislacion/disposiciones/?q={record.article.split()[-1]}"
 
+    def edit_url(self, record):
+        return f"/legislacion/disposiciones/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"article": f"{record.article} bis", "text": "Texto reformado"}
+
+    def decisions(self, record):
+        return [("share", _keep_in_country)]
+
 
 class TestSubmissionContract(ProtectedModelContract):
     model = Submission
@@ -88,9 +158,26 @@ class TestSubmissionContract(ProtectedModelContract):
     def api_detail_url(self, record):
         return f"/api/v1/legislacion/cuestionarios/{record.pk}/"
 
+    def edit_url(self, record):
+        return f"/legislacion/cuestionarios/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return post_data(answers(citation=f"Ley {_tag()}, art. 2"))
+
+    def decisions(self, record):
+        return [
+            ("share", _keep_in_country),
+            ("submit", _step(actions.do_submit_submission)),
+            ("validate", _step(actions.do_validate_submission, _submit), _decider(_cancilleria_of)),
+            ("return", _step(lambda u, r: actions.do_return_submission(u, r, note="Corregir"), _submit),
+             _decider(_cancilleria_of)),
+            ("publish", _step(actions.do_publish_submission, _validate_with_consent), _decider(_portal_editor)),
+        ]
+
 
 class TestAnswerContract(ProtectedModelContract):
-    """Answers are read through the API (pages show them inside their questionnaire or the matrix)."""
+    """Answers are read through the API (pages show them inside their questionnaire or the matrix) and
+    written through their questionnaire's form."""
 
     model = Answer
 
@@ -110,3 +197,12 @@ class TestAnswerContract(ProtectedModelContract):
 
     def api_detail_url(self, record):
         return f"/api/v1/legislacion/respuestas/{record.pk}/"
+
+    def edit_url(self, record):
+        return f"/legislacion/cuestionarios/{record.submission_id}/editar/"
+
+    def edit_data(self, record):
+        return post_data({record.indicator.code: {"status": "no", "citation": "", "comment": "Cambiada"}})
+
+    def decisions(self, record):
+        return [("share", _keep_in_country)]

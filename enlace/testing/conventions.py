@@ -409,6 +409,8 @@ def check_reverse_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
             continue
         if methods[0] in AMBIGUOUS_READS and not _hint_matches(mod, info, node.value, node.attr):
             continue
+        if methods == ["all"] and node.attr in _restricted_prefetches(mod, node):
+            continue  # served from a prefetch that went through the policy
         relations = _relations_for(mod, info, node.value, node.attr)
         # Only when every relation the name may denote leads to a protected model (precision first).
         if not relations or not all(r.target in info.protected for r in relations):
@@ -418,6 +420,26 @@ def check_reverse_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
                       f".{node.attr}.{methods[0]}() reads {target} around its audience: use "
                       f"{relations[0].target.__name__}.objects.restrict(user, action).filter(...)"))
     return out
+
+
+def _restricted_prefetches(mod: Module, node) -> set[str]:
+    """Lookups prefetched in ``node``'s function as ``Prefetch("x", queryset=<...restrict()/unrestricted()...>)``:
+    ``obj.x.all()`` then reads the prefetched, restricted rows."""
+    scope = mod.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or mod.tree
+    found = set()
+    for sub in ast.walk(scope):
+        if isinstance(sub, ast.Call) and call_name(sub) == "Prefetch" and sub.args \
+                and isinstance(sub.args[0], ast.Constant) and isinstance(sub.args[0].value, str):
+            qs = sub.args[1] if len(sub.args) > 1 else next((k.value for k in sub.keywords if k.arg == "queryset"), None)
+            if qs is None:
+                continue
+            if isinstance(qs, ast.Name):  # cited = Prefetch(...) with the queryset in a variable
+                qs = next((a.value for a in ast.walk(scope) if isinstance(a, ast.Assign)
+                           and any(isinstance(t, ast.Name) and t.id == qs.id for t in a.targets)), None)
+            if qs is not None and any(isinstance(c, ast.Attribute) and c.attr in ("restrict", "unrestricted")
+                                      for c in ast.walk(qs)):
+                found.add(sub.args[0].value)
+    return found
 
 
 def _prefetch_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
@@ -516,7 +538,7 @@ def check_writes_outside_actions(mod: Module, info: ProjectInfo) -> list[Violati
     out, seen = [], set()
 
     def add(node, message):
-        key = (node.lineno, message)
+        key = node.lineno  # one report per line (a chain's .delete() is also its manager's write)
         if key not in seen:
             seen.add(key)
             out.append(_v(mod, node, "write_outside_actions", message))
@@ -907,3 +929,39 @@ def check_project(root: Path, info: ProjectInfo | None = None) -> dict[str, list
 def app_of(path: str) -> str:
     parts = Path(path).parts
     return parts[1] if len(parts) > 2 and parts[0] == "enlace" else parts[0]
+
+
+def markdown_report(results: dict[str, list[Violation]]) -> str:
+    """The violations per app, then per rule (``python -m enlace.testing.conventions``)."""
+    by_app: dict[str, list[Violation]] = {}
+    for vs in results.values():
+        for v in vs:
+            by_app.setdefault(app_of(v.path), []).append(v)
+    total = sum(len(vs) for vs in results.values())
+    lines = [f"Total: {total}. Per rule: " + ", ".join(f"`{r}` {len(vs)}" for r, vs in results.items()), ""]
+    for app in sorted(by_app):
+        lines.append(f"## {app} ({len(by_app[app])})")
+        for rule in RULES:
+            vs = [v for v in by_app[app] if v.rule == rule]
+            if vs:
+                lines.append(f"- **{rule}** — {RULES[rule]}:")
+                lines.extend(f"  - `{v.path}:{v.line}` {v.message}" for v in sorted(vs))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:  # pragma: no cover - a developer's command
+    import os
+    import sys
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enlace.settings.test")
+    django.setup()
+    root = Path(__file__).resolve().parents[2]
+    results = check_project(root)
+    sys.stdout.write(markdown_report(results) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

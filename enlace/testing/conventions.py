@@ -39,6 +39,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -323,7 +324,7 @@ def _label(model) -> str:
 # --- rule a: reads of protected models --------------------------------------------------------------
 
 def check_protected_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
-    out = []
+    out = _shortcut_reads(mod, info)
     for node in ast.walk(mod.tree):
         if not (isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager", "_base_manager")):
             continue
@@ -340,13 +341,42 @@ def check_protected_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
                                                        "unrestricted(reason=...)"))
             continue
         methods, top = mod.chain_after(node)
-        if not methods or POLICY_METHODS & set(methods) or methods[0] in ("create", "bulk_create"):
-            continue  # a bare manager or a pure insert reads nothing (inserts are rule write_outside_actions)
+        if not methods:
+            # A bare manager handed to something else (a filterset, get_object_or_404) is read there.
+            parent = mod.parents.get(node)
+            if isinstance(parent, ast.Call) and node in parent.args or \
+                    isinstance(parent, ast.keyword) and not _is_access_queryset_argument(mod, node):
+                out.append(_v(mod, node, "protected_read", f"{label}.objects handed over unrestricted: pass "
+                                                           "X.objects.restrict(user, action)"))
+            continue
+        if POLICY_METHODS & set(methods) or methods[0] in ("create", "bulk_create"):
+            continue  # a pure insert reads nothing (inserts are rule write_outside_actions)
         if _is_access_queryset_argument(mod, top):
             continue
         out.append(_v(mod, node, "protected_read",
                       f"{label}.objects.{methods[0]}(...) reads around the policy: use restrict(user, action), "
                       "access_by_id() or unrestricted(reason=...)"))
+    return out
+
+
+def _shortcut_reads(mod: Module, info: ProjectInfo) -> list[Violation]:
+    """``get_object_or_404(X, ...)`` / ``get_list_or_404(X, ...)`` and generic views with ``model = X``
+    read X through its default manager."""
+    out = []
+    for node in ast.walk(mod.tree):
+        target, what = None, ""
+        if isinstance(node, ast.Call) and call_name(node) in ("get_object_or_404", "get_list_or_404") and node.args:
+            target, what = node.args[0], f"{call_name(node)}()"
+        elif isinstance(node, ast.ClassDef) and any((dotted(b) or "").endswith("View") for b in node.bases):
+            for stmt in node.body:
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model" for t in stmt.targets):
+                    target, what = stmt.value, f"generic view {node.name}"
+        if target is None:
+            continue
+        models = [m for m in mod.resolve(target) if isinstance(m, type) and m in info.protected]
+        if models:
+            out.append(_v(mod, target, "protected_read", f"{what} reads {_label(models[0])} through its default "
+                                                         "manager: use access_by_id() / restrict()"))
     return out
 
 
@@ -496,6 +526,28 @@ def _protected_hop(model, lookup_path: str, info: ProjectInfo):
             return rel.related_model
         model = rel.related_model
     return None
+
+
+TEMPLATE_READ = re.compile(r"([A-Za-z_][\w]*)\.([A-Za-z_]\w*)\.(all|count|first|last|exists)\b")
+
+
+def check_template_reverse_reads(text: str, path: str, info: ProjectInfo) -> list[Violation]:
+    """``{% for m in thread.messages.all %}``: a template reading a protected child around its audience."""
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for match in TEMPLATE_READ.finditer(line):
+            var, accessor, method = match.groups()
+            relations = info.relations.get(accessor, [])
+            if not relations:
+                continue
+            hint = var.lower().replace("_", "")
+            matched = [r for r in relations if hint == r.owner._meta.model_name or hint.endswith(r.owner._meta.model_name)]
+            relations = matched or relations
+            if all(r.target in info.protected for r in relations):
+                out.append(Violation(path, lineno, "reverse_read",
+                                     f"{{{{ {var}.{accessor}.{method} }}}} reads {_label(relations[0].target)} around "
+                                     "its audience: pass a restricted queryset from the view"))
+    return out
 
 
 # --- rule b: writes outside actions --------------------------------------------------------------------
@@ -923,6 +975,11 @@ def check_project(root: Path, info: ProjectInfo | None = None) -> dict[str, list
         for v in check_actions(mod, info, logging):
             results[v.rule].append(v)
     results["contract"].extend(check_contracts(load_modules(root, tests=True), info))
+    for path in sorted((root / "enlace").rglob("templates/**/*.html")):
+        rel = path.relative_to(root)
+        if not _excluded(rel):
+            results["reverse_read"].extend(check_template_reverse_reads(path.read_text(encoding="utf-8"),
+                                                                        rel.as_posix(), info))
     return {rule: sorted(vs) for rule, vs in results.items()}
 
 

@@ -76,6 +76,24 @@ def test_a_protected_read_outside_the_policy_is_caught(info):
     assert {v.rule for v in found} == {"protected_read"}
 
 
+def test_shortcuts_and_handed_over_managers_are_caught(info):
+    planted = """\
+        from django.shortcuts import get_object_or_404
+        from django.views.generic import DetailView
+        from enlace.cases.models import Case, Entity
+
+        def view(request, pk):
+            case = get_object_or_404(Case, pk=pk)
+            people = EntityFilter(request.GET, queryset=Entity.objects)
+            return paginate(Case.objects)
+
+        class CaseDetail(DetailView):
+            model = Case
+        """
+    found = run(cv.check_protected_reads, info, planted)
+    assert lines(found) == [6, 7, 8, 11], found
+
+
 def test_reads_through_the_policy_are_not_reported(info):
     compliant = """\
         from enlace.cases.models import Case, Entity
@@ -126,6 +144,16 @@ def test_reverse_relations_through_the_policy_are_not_reported(info):
                 names = [e.pk for e in c.entities.all()]            # served by the restricted prefetch
         """
     assert run(cv.check_reverse_reads, info, compliant) == []
+
+
+def test_a_template_reading_a_protected_child_is_caught(info):
+    template = """\
+        {% for m in thread.messages.all %}{{ m.body }}{% endfor %}
+        {{ case.entities.count }} {{ case.tags.all|join:", " }}
+        {% for r in rnd.receipts.all %}{{ r.country }}{% endfor %}
+        """
+    found = cv.check_template_reverse_reads(textwrap.dedent(template), "enlace/x/templates/x/t.html", info)
+    assert lines(found) == [1, 2], found
 
 
 WRITES = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
@@ -12,7 +12,7 @@ from knox.models import AuthToken
 from enlace.audit.log import log_event
 
 from .models import User
-from .roles import ROLES
+from .roles import ROLES, declared_permissions
 
 
 @transaction.atomic
@@ -129,3 +129,31 @@ def end_sessions(user: User, *, reason: str, decided_on=None) -> dict:
     # No browser still carries a cookie older than the session lifetime: older notices are useless.
     EndedSession.objects.filter(ended_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
     return {"tokens_deleted": tokens, "sessions_ended": len(ended)}
+
+
+@transaction.atomic
+def do_sync_roles() -> dict[str, int]:
+    """Create the role groups and give each exactly the permissions the apps declare (``role_permissions``).
+
+    Run by ``enlace load-reference``. Logs one ``permission`` event naming the roles whose
+    permissions changed, and none when nothing changed.
+    """
+    counts, changed = {}, []
+    for role, perms in declared_permissions().items():
+        group, created = Group.objects.get_or_create(name=role)
+        objs = []
+        for dotted in sorted(perms):
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                raise LookupError(f"role {role!r} declares permission {dotted!r}, which does not exist "
+                                  f"(is the app migrated and the codename right?)")
+            objs.append(perm)
+        if created or set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in objs}:
+            group.permissions.set(objs)
+            changed.append(role)
+        counts[role] = len(objs)
+    if changed:
+        log_event("permission", object_type="auth.group", detail={"changed": sorted(changed),
+                                                                  "count": sum(counts.values())})
+    return counts

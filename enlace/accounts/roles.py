@@ -5,7 +5,6 @@ adding a capability never means editing a central list. ``sync_roles()`` builds 
 """
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 ROLES = {
@@ -33,18 +32,7 @@ def declared_permissions() -> dict[str, set[str]]:
 
 
 def sync_roles() -> dict[str, int]:
-    """Create the role groups and give each exactly the permissions the apps declare."""
-    counts = {}
-    for role, perms in declared_permissions().items():
-        group, _created = Group.objects.get_or_create(name=role)
-        objs = []
-        for dotted in sorted(perms):
-            app_label, codename = dotted.split(".", 1)
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if perm is None:
-                raise LookupError(f"role {role!r} declares permission {dotted!r}, which does not exist "
-                                  f"(is the app migrated and the codename right?)")
-            objs.append(perm)
-        group.permissions.set(objs)
-        counts[role] = len(objs)
-    return counts
+    """Create the role groups and give each exactly the permissions the apps declare (``do_sync_roles``)."""
+    from .actions import do_sync_roles  # local: actions import this module
+
+    return do_sync_roles()

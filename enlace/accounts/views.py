@@ -113,9 +113,13 @@ def mfa_enroll(request):
     has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if has_confirmed and not user.is_verified():
         return redirect("accounts:mfa_verify")
+    if request.method == "POST" and request.POST.get("start"):
+        # A new secret is a write: only on POST (the page offers the button; GET never writes).
+        actions.do_start_totp_enrolment(user)
+        return redirect("accounts:mfa_enroll")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None or request.method == "GET" and request.GET.get("restart"):
-        device = actions.do_start_totp_enrolment(user)
+    if device is None:
+        return render(request, "accounts/mfa_start.html")
     form = OTPCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":

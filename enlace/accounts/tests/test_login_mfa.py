@@ -158,6 +158,11 @@ def test_first_login_enrols_an_authenticator_app():
     r = c.get("/inicio/")
     assert r.status_code == 302 and r["Location"] == "/cuenta/mfa/alta/"
     r = c.get("/cuenta/mfa/alta/")
+    assert r.status_code == 200 and 'id="mfa-start"' in r.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()  # a GET never writes: the secret is made on POST
+    r = c.post("/cuenta/mfa/alta/", {"start": "1"})
+    assert r.status_code == 302 and r["Location"] == "/cuenta/mfa/alta/"
+    r = c.get("/cuenta/mfa/alta/")
     assert r.status_code == 200 and "<svg" in r.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     r = c.post("/cuenta/mfa/alta/", {"code": "123456" if pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now() != "123456" else "654321"})

@@ -43,6 +43,7 @@ def test_the_session_id_changes_when_the_first_device_is_enrolled():
     user = f.user("GTM", "focal_point", with_device=False)
     c = Client()
     c.post("/cuenta/entrar/", {"username": user.username, "password": f.PASSWORD})
+    c.post("/cuenta/mfa/alta/", {"start": "1"})  # the secret is made on POST (a GET never writes)
     assert c.get("/cuenta/mfa/alta/").status_code == 200
     before = c.cookies[settings.SESSION_COOKIE_NAME].value
     device = TOTPDevice.objects.get(user=user, confirmed=False)

@@ -58,6 +58,35 @@ class TestCaseContract(CaseChildContract):
     def search_url(self, record):
         return f"/casos/?q={record.title.split()[-1]}"
 
+    # Writes and decisions: the edit page, the API PATCH (cases are never deleted through the API) and
+    # the owner's decisions on the case.
+    api_methods = ("PATCH",)
+
+    def edit_url(self, record):
+        return f"/casos/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"title": uid("Título "), "case_type": record.case_type, "status": "investigation",
+                "opened_on": record.opened_on.isoformat(), "source_grade": "B", "info_grade": "2"}
+
+    def api_edit_url(self, record):
+        return f"/api/v1/cases/{record.pk}/"
+
+    def api_edit_data(self, record):
+        return {"title": uid("Título ")}
+
+    def decisions(self, record):
+        return [
+            ("set_matching", lambda user, case: actions.do_set_case_matching(user, case, allow=True)),
+            ("share", lambda user, case: actions.do_change_case_sharing(user, case,
+                                                                        distribution=Distribution.COUNTRY)),
+            ("update", lambda user, case: actions.do_update_case(user, case, title=uid("Otro "))),
+            ("add_entity", lambda user, case: actions.do_add_entity(user, case, schema="Organization",
+                                                                    name=uid("Org "))),
+            ("add_route_leg", lambda user, case: actions.do_add_route_leg(user, case, from_place="A",
+                                                                          to_place="B")),
+        ]
+
 
 class TestEntityContract(CaseChildContract):
     model = Entity
@@ -79,6 +108,21 @@ class TestEntityContract(CaseChildContract):
     def search_url(self, record):
         return f"/casos/entidades/?q={record.surname_1[-8:]}"
 
+    def edit_url(self, record):
+        return f"/casos/entidades/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"given_names": "Ana", "surname_1": uid("Otro"), "sex": "F", "dob": "1990-01-01",
+                "nationality": "GTM", "allow_matching": "on"}
+
+    def decisions(self, record):
+        return [
+            ("review_role", lambda user, e: actions.do_review_role(user, e, role="witness")),
+            ("update", lambda user, e: actions.do_update_entity(user, e, surname_1=uid("Otro"))),
+            ("share", lambda user, e: actions.do_change_entity_sharing(user, e, distribution=Distribution.COUNTRY)),
+            ("delete", lambda user, e: actions.do_delete_entity(user, e)),
+        ]
+
 
 class TestLinkContract(CaseChildContract):
     model = Link
@@ -96,6 +140,9 @@ class TestLinkContract(CaseChildContract):
     def api_detail_url(self, record):
         return f"/api/v1/case-links/{record.pk}/"
 
+    def decisions(self, record):
+        return [("delete", lambda user, link: actions.do_delete_link(user, link))]
+
 
 class TestRouteLegContract(CaseChildContract):
     model = RouteLeg
@@ -112,6 +159,9 @@ class TestRouteLegContract(CaseChildContract):
 
     def api_detail_url(self, record):
         return f"/api/v1/case-route-legs/{record.pk}/"
+
+    def decisions(self, record):
+        return [("delete", lambda user, leg: actions.do_delete_route_leg(user, leg))]
 
 
 class TestImportBatchContract(CaseChildContract):
@@ -135,6 +185,13 @@ class TestImportBatchContract(CaseChildContract):
 
     def api_detail_url(self, record):
         return f"/api/v1/case-imports/{record.pk}/"
+
+    def decisions(self, record):
+        return [
+            ("set_mapping", lambda user, batch: actions.do_set_import_mapping(
+                user, batch, {"given_names": "nombres", "surname_1": "primer_apellido", "role": "funcion"})),
+            ("run", lambda user, batch: actions.do_run_import(user, batch)),
+        ]
 
     def share_with_network(self, owner, record):
         super().share_with_network(owner, record)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from enlace.cases import actions as cases
 from enlace.matching.models import HitNotice, ReleasedRecord
 from enlace.matching.services import reset_index
+from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
 from enlace.sharing.testing import ProtectedModelContract
 from enlace.testing import factories as f
@@ -163,8 +164,13 @@ class TestHitNoticeContract(ProtectedModelContract):
                                     passport=f"P{tag}", distribution=Distribution.COUNTRY)
         from enlace.matching.actions import do_record_hit
 
+        from enlace.matching.actions import do_request_release
+
         own, rec = person.to_match_record(), other_person.to_match_record()
         do_record_hit(person, own, other_person, rec, 0.99, {"doc_number": "exact"})
+        # The other side asks for the details: every decision of the owner is open on this notice.
+        theirs = HitNotice.objects.unrestricted(reason="test").get(own_person=other_person)
+        do_request_release(other, theirs, "Investigación conjunta de la red")
         notice = HitNotice.objects.unrestricted(reason="test").get(own_person=person)
         from enlace.sharing.actions import do_change_sharing
 
@@ -180,3 +186,14 @@ class TestHitNoticeContract(ProtectedModelContract):
 
     def api_detail_url(self, record):
         return f"/api/v1/hits/{record.pk}/"
+
+    def decisions(self, record):
+        from enlace.matching import actions as ma
+
+        return [
+            ("judge", lambda user, n: ma.do_judge_hit(user, n, "same")),
+            ("request_release", lambda user, n: ma.do_request_release(user, n, "Investigación conjunta de la red")),
+            ("decide_release", lambda user, n: ma.do_decide_release(user, n, True)),
+            ("decline_release", lambda user, n: ma.do_decide_release(user, n, False)),
+            ("share", lambda user, n: do_change_sharing(user, n, distribution=Distribution.INSTITUTION)),
+        ]

@@ -228,3 +228,9 @@ class TestReleasedRecordContract(ProtectedModelContract):
 
     def api_detail_url(self, record):
         return f"/api/v1/released-records/{record.pk}/"
+
+    def decisions(self, record):
+        from enlace.sharing.actions import do_change_sharing
+
+        # Withdrawing (narrowing) a release is the disclosing institution's decision; nobody edits one.
+        return [("share", lambda user, r: do_change_sharing(user, r, distribution=Distribution.INSTITUTION))]

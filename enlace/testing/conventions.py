@@ -846,8 +846,9 @@ def check_get_writes(mod: Module, info: ProjectInfo) -> list[Violation]:
                 continue
             if methods is not None and "GET" not in methods:
                 continue
-            calls = (_unguarded_do_calls(node.body, False) if methods is None
-                     else [c for c in ast.walk(node) if _is_do_call(c)])
+            only_get = methods is not None and methods <= {"GET", "HEAD"}
+            calls = ([c for c in ast.walk(node) if _is_do_call(c)] if only_get
+                     else _unguarded_do_calls(node.body, False))
             where = node.name
         for call in calls:
             out.append(_v(mod, call, "get_writes", f"{where} calls {call_name(call)}() on GET: actions run on POST only"))

@@ -290,9 +290,14 @@ def test_a_get_view_that_writes_is_caught(info):
 
             def retrieve(self, request, pk=None):
                 do_mark_read(request.user, pk)
+
+        @api_view(["GET"])
+        def seen(request, pk):
+            if request.method == "GET":
+                do_mark_read(request.user, pk)
         """
     found = run(cv.check_get_writes, info, planted)
-    assert lines(found) == [6, 11, 16, 20, 23], found
+    assert lines(found) == [6, 11, 16, 20, 23, 28], found
 
 
 def test_views_that_write_only_on_post_are_not_reported(info):
@@ -317,6 +322,12 @@ def test_views_that_write_only_on_post_are_not_reported(info):
 
         def _store(request, thread):
             do_add_attachment(request.user, thread)
+
+        @api_view(["GET", "POST"])
+        def replies(request, pk):
+            if request.method == "POST":
+                do_reply(request.user, pk)
+            return Response([])
 
         class ThreadViewSet:
             @action(detail=True, methods=["post"])

@@ -82,24 +82,64 @@ ROLE_SPECS = {
 ROLE_ORDER = ["focal_point", "prosecutor", "cancilleria", "analyst", "centre_manager", "st", "portal_editor"]
 
 
+def _role_of(account) -> str | None:
+    roles = account.role_codes()
+    ranked = [ROLE_ORDER.index(r) for r in roles if r in ROLE_ORDER]
+    return ROLE_ORDER[min(ranked)] if ranked else None
+
+
 def _demo_accounts(country):
     """The demo accounts of a party that work across borders, in ``ROLE_ORDER`` (not the auditor)."""
     users = User.objects.filter(email__endswith="@demo.crm.invalid", is_active=True, institution__country=country,
                                 groups__name__in=ROLE_ORDER).select_related("institution__country").distinct()
-    ranked = []
-    for account in users:
-        roles = account.role_codes()
-        ranked.append((min(ROLE_ORDER.index(r) for r in roles if r in ROLE_ORDER), account.username, account))
-    return [(ROLE_ORDER[rank], account) for rank, _name, account in sorted(ranked)]
+    return [account for _rank, _name, account in sorted(
+        (ROLE_ORDER.index(_role_of(a)), a.username, a) for a in users)]
 
 
-def _entry_for(account, role, country, phone, names):
+def _decider(country):
+    """Who proposes and authorises a party's demo entries: its Cancillería, or the ST for CRM."""
+    code = country.code
+    return User.objects.filter(username="st.crm" if code == SECRETARIAT_CODE else f"cancilleria.{code.lower()}",
+                               is_active=True).first()
+
+
+def _free_phone(decider, country) -> str:
+    """A valid number of the party not used by any of its live entries (the duplicate check refuses reuse)."""
+    # The ST has no numbering plan of its own: it is seated in Costa Rica (numbers far from CRI's own).
+    pool = _phones(country.code, 16) if country.code != SECRETARIAT_CODE else _phones("CRI", 40)[-12:]
+    used = set(Contact.objects.restrict(decider, "list").filter(status__in=LIVE_STATUSES).values_list(
+        "phone", flat=True))
+    return next(p for p in pool if p not in used)
+
+
+def give_demo_entry(account) -> Contact | None:
+    """An authorised, in-force entry for a demo ``account`` that works across borders (idempotent).
+
+    Other apps' demo loaders that create such accounts after the directory's loader ran (e.g. centre
+    managers) call this. ``None`` when the account already has a live entry, has no cross-border role,
+    or its party has no demo decider.
+    """
+    role = _role_of(account)
+    country = account.institution.country if account.institution_id else None
+    decider = _decider(country) if role and country else None
+    if decider is None or Contact.objects.restrict(decider, "list").filter(
+            user=account, status__in=LIVE_STATUSES).exists():
+        return None
     index, position, areas, functions, scope = ROLE_SPECS[role]
+    names = NAMES.get(country.code, [])
     first, last = names[index] if index is not None and index < len(names) else (account.first_name, account.last_name)
-    return {"institution": account.institution, "first_name": first, "last_name": last, "position": position,
-            "areas": areas, "functions": functions, "languages": LANGS.get(country.code, ["es"]), "scope": scope,
-            "email": account.email, "phone": phone, "timezone": country.timezone or "UTC", "user": account,
-            "reports_to": None, "hours_start": datetime.time(8, 0), "hours_end": datetime.time(16, 30)}
+    contact = do_propose_contact(decider, {
+        "institution": account.institution, "first_name": first, "last_name": last, "position": position,
+        "areas": areas, "functions": functions, "languages": LANGS.get(country.code, ["es"]), "scope": scope,
+        "email": account.email, "phone": _free_phone(decider, country), "timezone": country.timezone or "UTC",
+        "user": account, "reports_to": None, "hours_start": datetime.time(8, 0), "hours_end": datetime.time(16, 30),
+    }, notify=False)
+    if country.code == "CRI" and role == "prosecutor":
+        # One authorisation about to expire: the reminders have something to say.
+        today = timezone.localdate()
+        return do_authorise_contact(decider, contact, valid_from=today - datetime.timedelta(days=700),
+                                    valid_until=today + datetime.timedelta(days=20), notify=False)
+    return do_authorise_contact(decider, contact, notify=False)
 
 
 @transaction.atomic
@@ -112,41 +152,26 @@ def load_directory_demo(stdout=None) -> int:
     account that already has a live entry (proposed, active or suspended) is left as it is.
     """
     created = 0
-    today = timezone.localdate()
     parties = list(Country.objects.filter(kind=Country.Kind.MEMBER)) + list(
         Country.objects.filter(code=SECRETARIAT_CODE))
     for country in parties:
-        code = country.code
-        decider = User.objects.filter(username="st.crm" if code == SECRETARIAT_CODE
-                                      else f"cancilleria.{code.lower()}").first()
+        decider = _decider(country)
         if decider is None:
             continue
-        # The ST has no numbering plan of its own: it is seated in Costa Rica (numbers far from CRI's own).
-        phones = _phones(code, 8) if code != SECRETARIAT_CODE else _phones("CRI", 40)[-4:]
-        names = NAMES.get(code, [])
-        seen = Contact.objects.restrict(decider, "list").filter(status__in=LIVE_STATUSES)
-        for i, (role, account) in enumerate(_demo_accounts(country)):
-            if seen.filter(user=account).exists():
-                continue
-            contact = do_propose_contact(decider, _entry_for(account, role, country, phones[i % len(phones)], names),
-                                         notify=False)
-            if code == "CRI" and role == "prosecutor":
-                # One authorisation about to expire: the reminders have something to say.
-                do_authorise_contact(decider, contact, valid_from=today - datetime.timedelta(days=700),
-                                     valid_until=today + datetime.timedelta(days=20), notify=False)
-            else:
-                do_authorise_contact(decider, contact, notify=False)
-            created += 1
-        if code == "HND" and not seen.filter(email="oscar.bonilla@demo.crm.invalid").exists():
+        for account in _demo_accounts(country):
+            created += give_demo_entry(account) is not None
+        seen = Contact.objects.restrict(decider, "list").filter(email="oscar.bonilla@demo.crm.invalid")
+        if country.code == "HND" and not seen.exists():
             inst = Institution.objects.filter(country=country, type=Institution.Type.MIGRATION).first()
             if inst is not None:
+                names = NAMES["HND"]
                 do_propose_contact(decider, {
                     "institution": inst, "first_name": names[2][0], "last_name": names[2][1],
                     "position": "Coordinador de centros de atención al migrante", "areas": ["centres",
                                                                                             "migration_control"],
                     "functions": ["centre_coordinator", "return_coordination"], "languages": ["es"],
-                    "email": "oscar.bonilla@demo.crm.invalid", "phone": phones[-1], "timezone": country.timezone,
-                    "user": None, "reports_to": None,
+                    "email": "oscar.bonilla@demo.crm.invalid", "phone": _free_phone(decider, country),
+                    "timezone": country.timezone, "user": None, "reports_to": None,
                 }, notify=False)
                 created += 1
     if stdout is not None:

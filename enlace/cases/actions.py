@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from enlace.audit.log import log_event
 from enlace.sharing.access import require
 from enlace.sharing.actions import sharing_snapshot
-from enlace.sharing.policy import Distribution, audience_of
+from enlace.sharing.policy import Distribution, audience_of, has_model_permission
 
 from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
 
@@ -120,6 +120,10 @@ def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group
     One audit event, on the case, naming the children that followed and those narrowed.
     """
     case = require(user, case, "share")
+    # The children are re-shared through the policy too: a role that could re-share the case but not its
+    # children would leave them wider than the case, so it may not re-share the case at all.
+    if not all(has_model_permission(user, model, "share") for model in CHILD_MODELS):
+        raise Http404
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
     before = sharing_snapshot(case)
@@ -254,6 +258,8 @@ def do_update_entity(user, entity: Entity, **fields) -> Entity:
     _validate_entity(entity)
     detail = {}
     if _person_is_protected(entity) and not entity.child_protection:
+        if not (has_model_permission(user, Link, "share") and has_model_permission(user, Entity, "share")):
+            raise Http404  # the child's links and documents could not be narrowed with it
         # Became (or was found to be) a child: narrow at once, with everything that names the child.
         _protect(entity)
         links = list(Link.objects.restrict(user, "share").filter(Q(source=entity) | Q(target=entity)))

@@ -14,8 +14,8 @@ Who may take each step is declared here (``write_rules``) and decided by the sha
   thread and decides forward requests;
 * a **recipient** acts on its own country's ``Receipt`` (``Receipt.parties_q``): delivery,
   acknowledgement, the answer, and the request to forward;
-* an MLA draft's **drafting parties** (``MlaDraft.parties_q``: the requesting and the requested
-  country) add versions; the requesting institution records the formal status.
+* an MLA draft's **drafting parties** (``MlaDraft.parties_q``: the requesting institution and the
+  requested country) add versions; the requesting institution records the formal status.
 
 Sent messages, attachments, receipts, forward requests and MLA versions are never edited or
 deleted by anyone (``Rule(who=())``). Anyone else gets 404 from the policy.
@@ -312,9 +312,9 @@ class ForwardRequest(ProtectedModel):
 class MlaDraft(ProtectedModel):
     """A mutual legal assistance request prepared jointly by the requesting and requested prosecutors.
 
-    Owned by the requesting institution. Its drafting parties (``parties_q``) are the requesting and
-    the requested countries: both add versions; only the requesting institution records where the
-    formal request stands.
+    Owned by the requesting institution. Its drafting parties (``parties_q``) are the requesting
+    institution and the requested country: both add versions; only the requesting institution
+    records where the formal request stands.
     """
 
     class FormalStatus(models.TextChoices):
@@ -354,9 +354,9 @@ class MlaDraft(ProtectedModel):
 
     @classmethod
     def parties_q(cls, user, prefix: str = "") -> Q:
-        """The drafting parties: officials of the requesting (owner) country and of the requested country."""
-        country = _country_id(user)
-        return Q(**{f"{prefix}owner_institution__country": country}) | Q(**{f"{prefix}requested_country": country})
+        """The drafting parties: the requesting institution (the owner) and the requested country's officials."""
+        return (Q(**{f"{prefix}owner_institution": user.institution.pk})
+                | Q(**{f"{prefix}requested_country": _country_id(user)}))
 
 
 class MlaVersion(ProtectedModel):

@@ -134,14 +134,15 @@ def _store_attachment(request, thread, upload, form, message=None) -> bool:
 
 
 def compose(request, pk=None):
+    """A new thread, or a draft of the user's institution (404 for anyone else, before anything else)."""
+    draft = None
+    if pk is not None:
+        draft = access_thread_by_id(request.user, pk, "change")
     gate = _gate(request)
     if gate:
         return gate
-    draft = None
-    if pk is not None:
-        draft = access_thread_by_id(request.user, pk, "change", purpose="borrador")
-        if draft.status != Thread.Status.DRAFT:
-            return redirect("exchange:thread", pk=draft.pk)
+    if draft is not None and draft.status != Thread.Status.DRAFT:
+        return redirect("exchange:thread", pk=draft.pk)
     if request.method == "POST":
         form = ThreadForm(request.user, request.POST, request.FILES)
         if form.is_valid():

@@ -4,8 +4,11 @@ receipts, attachments, forward requests, MLA drafts and MLA versions."""
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from enlace.exchange.actions import do_create_mla_draft, do_reply_thread, do_save_draft
+from enlace.exchange.actions import (do_add_attachment, do_create_mla_draft, do_decide_forward, do_discard_draft,
+                                     do_reply_thread, do_request_forward, do_save_draft, do_save_mla_version,
+                                     do_set_mla_formal_status)
 from enlace.exchange.models import Attachment, ForwardRequest, Message, MlaDraft, MlaVersion, Receipt, Thread
 from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution
@@ -17,6 +20,7 @@ from .helpers import focal, send
 
 class TestThreadContract(ProtectedModelContract):
     model = Thread
+
     list_url = "/intercambio/"
     export_url = "/intercambio/exportar.xlsx"
     api_list_url = "/api/v1/exchange/threads/"
@@ -45,9 +49,27 @@ class TestThreadContract(ProtectedModelContract):
     def search_url(self, record):
         return f"/intercambio/?q={record.subject.split()[-1]}"
 
+    # Writes and decisions on a draft its owner shared with the network: only the originating
+    # institution edits it, attaches to it and discards it.
+    def edit_url(self, record):
+        return f"/intercambio/borrador/{record.pk}/"
+
+    def edit_data(self, record):
+        return {"kind": "info_request", "subject": f"{record.subject} cambiado", "body": "Otro texto",
+                "priority": "normal", "source_grading": "X", "info_grading": "4", "save_draft": "1",
+                "idempotency_key": uuid.uuid4().hex}
+
+    def decisions(self, record):
+        return [
+            ("change", lambda u, r: do_save_draft(u, {"kind": "info_request", "subject": "Cambio"}, thread=r)),
+            ("attach", lambda u, r: do_add_attachment(u, r, SimpleUploadedFile("nota.txt", b"texto\n"))),
+            ("delete", do_discard_draft),
+        ]
+
 
 class TestMlaDraftContract(ProtectedModelContract):
     model = MlaDraft
+
     owner_role = "prosecutor"
     reader_role = "prosecutor"
     list_url = "/intercambio/asistencia-juridica/"
@@ -69,6 +91,17 @@ class TestMlaDraftContract(ProtectedModelContract):
 
     def search_url(self, record):
         return f"/intercambio/asistencia-juridica/?q={record.title.split()[-1]}"
+
+    # The draft is addressed to Mexico: countries B and C read it once shared with the network, but
+    # only the requesting institution and Mexico draft, and only the requesting institution records
+    # the formal status.
+    def decisions(self, record):
+        return [
+            ("version", lambda u, r: do_save_mla_version(u, r, content={"facts": "Otra redacción"})),
+            ("version by the requested country", lambda u, r: do_save_mla_version(u, r, content={"facts": "México"}),
+             lambda owner: f.user("MEX", "prosecutor")),
+            ("formal_status", lambda u, r: do_set_mla_formal_status(u, r, status="sent")),
+        ]
 
 
 @pytest.mark.django_db
@@ -133,6 +166,7 @@ class _ThreadChildContract(_ChildContract):
 
 class TestMessageContract(_ThreadChildContract):
     model = Message
+
     def child(self, owner, thread):
         message, _created = do_reply_thread(owner, thread, body=f"Mensaje {uuid.uuid4().hex[:12]}")
         return message
@@ -146,23 +180,31 @@ class TestMessageContract(_ThreadChildContract):
 
 
 class TestReceiptContract(_ThreadChildContract):
+    """Mexico's receipt on a thread also sent to B and C, who read it."""
+
     model = Receipt
+
+    def thread_for(self, owner):
+        focal("MEX")
+        return send(owner, [B, C, "MEX"], subject=f"Hilo {uuid.uuid4().hex[:12]}")
+
     def child(self, owner, thread):
-        return Receipt.objects.restrict(owner, "view").get(thread=thread, country__code=B)
+        return Receipt.objects.restrict(owner, "view").get(thread=thread, country__code="MEX")
 
     def marker(self, record):
         return f'id="receipt-{record.pk}"'
 
+    # Decisions on a receipt (deliver, acknowledge, answer, request_forward) are taken by the officials
+    # of its country through thread-level steps that act on *their own* country's receipt, so B and C
+    # acting succeed on theirs: the steps from every other party are in test_decisions.py.
+
 
 class TestAttachmentContract(_ThreadChildContract):
     model = Attachment
+
     api_list_url = "/api/v1/exchange/attachments/"
 
     def child(self, owner, thread):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from enlace.exchange.actions import do_add_attachment
-
         name = f"informe-{uuid.uuid4().hex[:12]}.txt"
         return do_add_attachment(owner, thread, SimpleUploadedFile(name, b"Contenido reservado del adjunto\n"))
 
@@ -181,16 +223,20 @@ class TestAttachmentContract(_ThreadChildContract):
 
 class TestForwardRequestContract(_ThreadChildContract):
     model = ForwardRequest
+
     api_list_url = "/api/v1/exchange/forward-requests/"
 
     def child(self, owner, thread):
-        from enlace.exchange.actions import do_request_forward
-
         # A recipient (country B) asks; the request belongs to the originator, who may narrow it.
         return do_request_forward(focal(B), thread, target_country="MEX", reason=f"Motivo {uuid.uuid4().hex[:12]}")
 
     def marker(self, record):
         return record.reason
+
+    def decisions(self, record):
+        # The originating institution alone decides; B, who asked, may not give itself the consent.
+        return [("refuse", lambda u, r: do_decide_forward(u, r, approve=False)),
+                ("approve", lambda u, r: do_decide_forward(u, r, approve=True))]
 
     def extra_api_urls(self, record):
         return [f"/api/v1/exchange/threads/{record.thread_id}/forward-requests/"]
@@ -198,12 +244,11 @@ class TestForwardRequestContract(_ThreadChildContract):
 
 class TestMlaVersionContract(_ChildContract):
     model = MlaVersion
+
     owner_role = "prosecutor"
     reader_role = "prosecutor"
 
     def make_record(self, owner, distribution, sharing_group=None):
-        from enlace.exchange.actions import do_save_mla_version
-
         draft = do_create_mla_draft(owner, title=f"AJR {uuid.uuid4().hex[:12]}", requested_country="MEX",
                                     content={"facts": "Hechos"})
         draft = do_change_sharing(owner, draft, distribution=Distribution.NETWORK)

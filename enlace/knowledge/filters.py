@@ -18,6 +18,8 @@ from .models import ActionLink, ImplementationReport, PlanAction, Recommendation
 from .parsing import normalize_key
 
 ACTIVE = ~Q(status=Tagging.Status.REJECTED)
+# Ids beyond this are refused as invalid filter values (a database integer would overflow: a 500).
+MAX_ID = 2**31 - 1
 
 
 def _int(value):
@@ -130,7 +132,7 @@ class ReportFilter(django_filters.FilterSet):
     """Free text, round, country, implementation status and validation state of the reports."""
 
     q = django_filters.CharFilter(method="by_text", max_length=200)
-    round = django_filters.NumberFilter(field_name="round_id")
+    round = django_filters.NumberFilter(field_name="round_id", min_value=1, max_value=MAX_ID)
     country = django_filters.CharFilter(field_name="owner_institution__country__code", lookup_expr="iexact",
                                         max_length=5)
     status = django_filters.ChoiceFilter(choices=ImplementationReport.Status.choices)

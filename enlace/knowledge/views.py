@@ -465,7 +465,7 @@ def heatmap_data(user, round_id=None, action="list"):
 def dashboard(request):
     _need(request, "knowledge.view_implementationreport")
     round_id = request.GET.get("ronda")
-    round_id = int(round_id) if round_id and round_id.isdigit() else None
+    round_id = int(round_id) if round_id and round_id.isdigit() and len(round_id) < 10 else None
     actions_ = list(_final_actions(request.user))
     countries = list(Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER).order_by("name_es"))
     latest = heatmap_data(request.user, round_id)

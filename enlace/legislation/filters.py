@@ -7,6 +7,13 @@ from django.db.models import Q
 
 from .models import Answer, Indicator, Instrument, Protocol, Provision, Requirement, Round, Submission
 
+# Ids beyond this are refused as invalid filter values (a database integer would overflow: a 500).
+MAX_ID = 2**31 - 1
+
+
+def id_filter(field_name):
+    return django_filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID)
+
 
 class InstrumentFilter(django_filters.FilterSet):
     """``/legislacion/instrumentos/`` and ``/api/v1/legislacion/instrumentos/``."""
@@ -31,7 +38,7 @@ class ProvisionFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="by_text", max_length=200)
     requirement = django_filters.CharFilter(method="by_requirement", max_length=30)
-    instrument = django_filters.NumberFilter(field_name="instrument_id")
+    instrument = id_filter("instrument_id")
     country = django_filters.CharFilter(field_name="owner_institution__country__code", lookup_expr="iexact",
                                         max_length=5)
 
@@ -54,7 +61,7 @@ class ProvisionFilter(django_filters.FilterSet):
 class SubmissionFilter(django_filters.FilterSet):
     """``/legislacion/cuestionarios/`` and ``/api/v1/legislacion/cuestionarios/``."""
 
-    round = django_filters.NumberFilter(field_name="round_id")
+    round = id_filter("round_id")
     status = django_filters.ChoiceFilter(choices=Submission.Status.choices)
     country = django_filters.CharFilter(field_name="country__code", lookup_expr="iexact", max_length=5)
 
@@ -66,7 +73,7 @@ class SubmissionFilter(django_filters.FilterSet):
 class AnswerFilter(django_filters.FilterSet):
     """``/api/v1/legislacion/respuestas/`` (pages show answers inside their questionnaire or the matrix)."""
 
-    submission = django_filters.NumberFilter(field_name="submission_id")
+    submission = id_filter("submission_id")
     status = django_filters.ChoiceFilter(choices=Answer.Status.choices)
     indicator = django_filters.CharFilter(field_name="indicator__code", max_length=40)
     country = django_filters.CharFilter(field_name="submission__country__code", lookup_expr="iexact", max_length=5)

@@ -177,3 +177,23 @@ def test_demo_loader_links_users_and_leaves_one_pending_and_one_expiring():
     assert without == ["auditor.crm"]
     assert {"st.crm", "editor.crm", "cancilleria.mex", "analista.pan", "fiscal.cri"} <= {
         u.username for u in demo if is_authorised_focal_point(u)}
+
+
+def test_a_demo_account_created_after_the_directory_loader_gets_its_entry():
+    """Other apps' demo loaders (e.g. centre managers) call give_demo_entry; it is idempotent."""
+    from enlace.accounts.actions import do_create_user
+    from enlace.core.demo import load_core_demo
+    from enlace.directory.demo import give_demo_entry, load_directory_demo
+    from enlace.directory.policy import is_authorised_focal_point
+
+    load_core_demo()
+    load_directory_demo(io.StringIO())
+    inst = f.institution("GTM", "migration")
+    manager = do_create_user(None, username="centros.gtm", institution=inst, roles=["centre_manager"],
+                             first_name="Centros", last_name="GTM", email="centros.gtm@demo.crm.invalid")
+    assert not is_authorised_focal_point(manager)
+    assert give_demo_entry(manager) is not None
+    assert is_authorised_focal_point(manager)
+    assert give_demo_entry(manager) is None
+    auditor = f.user("CRM", "auditor", inst=f.institution("CRM", "secretariat"), authorised=False)
+    assert give_demo_entry(auditor) is None and not is_authorised_focal_point(auditor)

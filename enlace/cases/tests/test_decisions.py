@@ -139,3 +139,18 @@ def test_a_narrowed_holder_is_not_shown_through_its_document_or_the_linked_graph
     assert person.surname_1 not in reader.get(f"/casos/entidades/{doc.pk}/").content.decode()
     graph = reader.get(f"/casos/{other_case.pk}/grafo/?vinculados=1").content.decode()
     assert doc.doc_number in graph and person.surname_1 not in graph
+
+
+def test_bad_filter_input_is_a_clear_400_in_the_api_and_ignored_by_pages(owned):
+    owner, case, _person, _link, _leg = owned
+    api, page = f.token_client(owner), f.verified_client(owner)
+    for url in ("/api/v1/case-entities/?case=abc", "/api/v1/case-links/?case=1.5", "/api/v1/case-route-legs/?case=-1",
+                f"/api/v1/case-entities/?case={10**30}", "/api/v1/cases/?status=nada", "/api/v1/hits/?status=nada"):
+        r = api.get(url)
+        assert r.status_code == 400, url
+        assert r.json()["error"]["status"] == 400 and r.json()["error"]["fields"], url
+    r = api.get(f"/api/v1/case-entities/?case={case.pk}")
+    assert r.status_code == 200 and r.json()["count"] == 2
+    assert page.get("/casos/mapa/?case=abc").status_code == 200
+    assert page.get("/casos/?status=nada&q=" + "x" * 500).status_code == 200
+    assert page.get("/coincidencias/?status=nada").status_code == 200

@@ -8,6 +8,7 @@ the operation fails: the platform fails closed.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from django.db import DatabaseError, transaction
@@ -54,6 +55,10 @@ SAFE_KEYS = frozenset({
     "round", "period", "protocol", "requirement", "mapping_columns", "attempts", "revoked", "expired",
 })
 REDACTED = "***"
+# Keys that hold a machine code (``too_large``, ``unknown_language``) for system events but free
+# text when an official types a reason: kept only when the value looks like a code.
+CODE_KEYS = frozenset({"reason", "error", "code", "outcome"})
+_CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
 
 def redact(value, key: str = ""):
@@ -63,6 +68,8 @@ def redact(value, key: str = ""):
     if key in SAFE_KEYS or key.endswith("_id") or key.endswith("_ids"):
         return value
     if value is None or isinstance(value, bool):
+        return value
+    if key in CODE_KEYS and isinstance(value, str) and _CODE.match(value):
         return value
     return REDACTED
 

@@ -61,3 +61,9 @@ def test_the_audit_page_shows_utc_as_its_column_says(settings):
     utc = event.at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     local = timezone.localtime(event.at, timezone.get_fixed_timezone(-360)).strftime("%Y-%m-%d %H:%M")
     assert "Fecha (UTC)" in html and utc in html and local not in html
+
+
+def test_a_reason_is_kept_when_it_is_a_code_and_redacted_when_it_is_words():
+    coded = log_event("bad_request", object_type="x", detail={"reason": "too_large"})
+    typed = log_event("write", object_type="x", detail={"reason": "Revocado por denuncia de Juan Pérez"})
+    assert coded.detail["reason"] == "too_large" and typed.detail["reason"] == REDACTED

@@ -556,9 +556,14 @@ def _write_exempt(mod: Module) -> bool:
     return mod.is_actions or mod.path in WRITE_EXEMPT_FILES
 
 
+# Objects with a ``save()``/``delete()`` of their own that are not models: Django's session store
+# (written by its middleware), ReportLab canvases and openpyxl workbooks (files, not rows).
+NON_MODEL_SAVERS = ("session", "canvas", "workbook", "wb")
+
+
 def _is_session(node) -> bool:
-    name = (dotted(node) or "").lower()
-    return "session" in name.split(".")[-1] or name.endswith("session")
+    last = (dotted(node) or "").lower().split(".")[-1]
+    return any(last == word or last.endswith(word) for word in NON_MODEL_SAVERS) or "session" in last
 
 
 def _queryset_like(mod: Module, node, info: ProjectInfo, depth: int = 0) -> bool:

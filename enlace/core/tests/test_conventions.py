@@ -202,6 +202,7 @@ def test_what_is_not_a_model_write_is_not_reported(info):
             context.update(title="x")
             seen.add(1)
             request.session.delete()
+            canvas.save()
         """
     assert run(cv.check_writes_outside_actions, info, compliant) == []
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -902,7 +903,11 @@ def check_contracts(test_modules: list[Module], info: ProjectInfo, models=None) 
             continue
         if model not in covered:
             path = model.__module__.replace(".", "/") + ".py"
-            out.append(Violation(path, 0, "contract", f"{_label(model)} has no ProtectedModelContract subclass "
+            try:
+                line = inspect.getsourcelines(model)[1]
+            except (OSError, TypeError):
+                line = 0
+            out.append(Violation(path, line, "contract", f"{_label(model)} has no ProtectedModelContract subclass "
                                                       "with model = " + model.__name__))
     return out
 

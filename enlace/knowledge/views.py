@@ -21,7 +21,7 @@ from enlace.core.pdf import pdf_response
 from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import audit_listing
 from enlace.sharing.actions import do_change_sharing
-from enlace.sharing.policy import Distribution, can, is_secretariat
+from enlace.sharing.policy import Distribution, can, has_cross_border_standing, is_secretariat
 
 from . import actions as ka
 from .filters import (ACTIVE, REPORT_JOINS, ReportFilter, clean_params, plan_action_rows, recommendations_for,
@@ -403,6 +403,8 @@ def rounds(request):
                 return redirect("knowledge:rounds")
             except ValidationError as exc:
                 _add_errors(form, exc)
+    cross_border = has_cross_border_standing(request.user)
+    own_country_id = request.user.institution.country_id if request.user.institution_id else None
     # Constant queries whatever the number of rounds: receipts and reminder counts come in one go.
     members = list(Country.objects.restrict(request.user).filter(kind=Country.Kind.MEMBER).order_by("name_es"))
     receipts = Prefetch("receipts", queryset=RoundReceipt.objects.filter(submitted__gt=0).select_related("country"))
@@ -411,7 +413,10 @@ def rounds(request):
                 .prefetch_related(receipts).annotate(n_reminders=Count("reminders"))):
         reported = [r.country for r in rnd.receipts.all()]
         done = {c.pk for c in reported}
-        missing = [c for c in members if c.pk not in done] if manage else []
+        missing = [c for c in members if c.pk not in done] if manage and cross_border else []
+        if not cross_border:
+            # Whether other countries reported is news from beyond the user's own country.
+            reported = [c for c in reported if c.pk == own_country_id]
         rows.append({"round": rnd, "reported": reported, "missing": missing, "reminders": rnd.n_reminders})
     return render(request, "knowledge/rounds.html", {"rows": rows, "form": form, "manage": manage},
                   status=400 if form is not None and form.is_bound and form.errors else 200)

@@ -17,7 +17,7 @@ from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
 from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
-from enlace.sharing.policy import can, is_secretariat
+from enlace.sharing.policy import can, has_cross_border_standing, is_secretariat
 
 from . import actions
 from . import matrix as mx
@@ -341,6 +341,9 @@ def round_detail(request, pk):
     rnd = _get_round(request.user, pk)
     visible = {s.country_id: s for s in Submission.objects.restrict(request.user, "list").filter(round=rnd)}
     done = actions.submitted_country_ids(rnd)
+    user_country = request.user.country
+    # Whether another country has sent is news from beyond the user's own country: it needs standing.
+    cross_border = has_cross_border_standing(request.user)
     reminders = dict(Reminder.objects.restrict(request.user).filter(round=rnd).order_by().values("country")
                      .annotate(n=Count("pk")).values_list("country", "n"))
     today = timezone.localdate()
@@ -348,13 +351,15 @@ def round_detail(request, pk):
     countries = list(rnd.countries.order_by("name_es"))
     for c in countries:
         sub = visible.get(c.pk)
-        if c.pk in done:
+        known = cross_border or (user_country is not None and c.pk == user_country.pk)
+        if not known:
+            state = "—"
+        elif c.pk in done:
             state = sub.get_status_display() if sub else _("Enviado")
         else:
             state = _("Pendiente de envío")
-        rows.append({"country": c, "submission": sub, "state": state, "late": c.pk not in done and today > rnd.deadline,
-                     "reminders": reminders.get(c.pk, 0)})
-    user_country = request.user.country
+        rows.append({"country": c, "submission": sub, "state": state,
+                     "late": known and c.pk not in done and today > rnd.deadline, "reminders": reminders.get(c.pk, 0)})
     mine = visible.get(user_country.pk) if user_country else None
     can_start = (mine is None and rnd.is_open and user_country is not None
                  and any(c.pk == user_country.pk for c in countries)

@@ -132,3 +132,14 @@ def test_opening_the_edit_form_logs_nothing_and_saving_logs_once(world):
     new = AuditEvent.objects.filter(seq__gt=0).order_by("-seq")[:1].get()
     assert AuditEvent.objects.count() == before + 1 and new.detail["do"] == "do_save_report"
     assert new.object_repr == f"reporte de implementación #{report.pk}"
+
+
+def test_who_has_reported_is_cross_border_news(world):
+    """An official without a Cancillería authorisation in force sees only their own country among those reported."""
+    import re
+
+    submitted_report(world, "country")  # Honduras reported
+    page = lambda user: f.verified_client(user).get("/conocimiento/rondas/").content.decode()  # noqa: E731
+    assert re.search(r"Honduras|HND", page(f.user("GTM", "focal_point")))
+    assert not re.search(r"Honduras|HND", page(f.user("GTM", "focal_point", authorised=False)))
+    assert re.search(r"Honduras|HND", page(f.user("HND", "analyst", authorised=False)))

@@ -137,3 +137,17 @@ def test_opening_an_edit_form_logs_nothing(world):
     for url in (f"/legislacion/instrumentos/{inst.pk}/editar/", f"/legislacion/cuestionarios/{sub.pk}/editar/"):
         assert client.get(url).status_code == 200
     assert AuditEvent.objects.filter(kind__in=["write", "sharing"]).count() == events
+
+
+def test_who_has_sent_is_cross_border_news(world):
+    """An official without a Cancillería authorisation in force sees only their own country's progress."""
+    submitted(world)  # Honduras has sent
+    rnd = world["round"]
+    html = f.verified_client(f.user("GTM", "focal_point")).get(f"/legislacion/rondas/{rnd.pk}/").content.decode()
+    assert "Enviado" in html.split('id="round-progress"')[1].split("<td>Honduras</td>")[1].split("</tr>")[0]
+    local = f.verified_client(f.user("GTM", "focal_point", authorised=False))
+    table = local.get(f"/legislacion/rondas/{rnd.pk}/").content.decode().split('id="round-progress"')[1]
+    row = table.split("<td>Honduras</td>")[1].split("</tr>")[0]
+    assert "Enviado" not in row and "Pendiente" not in row and "—" in row
+    own = table.split("<td>Guatemala</td>")[1].split("</tr>")[0]
+    assert "Pendiente de envío" in own

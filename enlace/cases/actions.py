@@ -87,7 +87,9 @@ def do_update_case(user, case: Case, *, tags=None, **fields) -> Case:
     for key, value in fields.items():
         setattr(case, key, value)
     case.full_clean(exclude=["tags", "owner_institution", "created_by", "sharing_group"])
-    case.save()
+    # Only the fields that changed: the matching check listens for ``allow_matching`` and ``status``.
+    changed = [key for key in CASE_FIELDS if before[key] != getattr(case, key)]
+    case.save(update_fields=[*changed, "updated_at"])
     if tags is not None:
         case.tags.set(tags)
     log_event("write", user=user, obj=case, before=before,
@@ -134,7 +136,7 @@ def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group
             raise ValueError(key)
         setattr(case, key, value)
     case.clean_sharing()
-    case.save()
+    case.save(update_fields=["distribution", "sharing_group", *HANDLING_KEYS, "updated_at"])
     parent_audience = audience_of(case)
     detail = {}
     followed = clamped = 0

@@ -68,8 +68,16 @@ def _link_saved(sender, instance, raw=False, **kwargs):
         queue_check(instance.source_id)
 
 
+# The case fields that decide whether its persons are matched (``matching_source.is_matchable``).
+CASE_MATCHING_FIELDS = frozenset({"allow_matching", "status"})
+
+
 @receiver(post_save, sender=Case)
-def _case_saved(sender, instance, raw=False, created=False, **kwargs):
-    # A new case has no persons yet; a changed one may have changed its consent or status.
-    if not raw and not created:
-        queue_case_check(instance.pk)
+def _case_saved(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    # A new case has no persons yet; a changed one is re-checked only when its consent or status may have
+    # changed (a saved title or a re-sharing does not re-read every person of the case).
+    if raw or created:
+        return
+    if update_fields is not None and not CASE_MATCHING_FIELDS & set(update_fields):
+        return
+    queue_case_check(instance.pk)

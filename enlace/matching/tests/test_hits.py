@@ -197,3 +197,18 @@ class TestHitNoticeContract(ProtectedModelContract):
             ("decline_release", lambda user, n: ma.do_decide_release(user, n, False)),
             ("share", lambda user, n: do_change_sharing(user, n, distribution=Distribution.INSTITUTION)),
         ]
+
+
+def test_case_edits_re_check_persons_only_when_consent_or_status_change(hit, django_capture_on_commit_callbacks):
+    from enlace.audit.models import AuditEvent
+
+    gtm, _mex, jose_g, _jose_m = hit
+    system_reads = AuditEvent.objects.filter(kind="system_read")
+    start = system_reads.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.do_update_case(gtm, jose_g.case, title="Otro título", summary="Otro resumen")
+    assert system_reads.count() == start  # nothing matching-relevant changed: no person was re-read
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.do_update_case(gtm, jose_g.case, status="withdrawn")
+    assert system_reads.count() > start
+    assert set(HitNotice.objects.unrestricted(reason="test").values_list("status", flat=True)) == {"withdrawn"}

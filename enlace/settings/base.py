@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "enlace.exchange",
     "enlace.legislation",
     "enlace.matching",
+    "enlace.centres",
 ]
 
 MIDDLEWARE = [

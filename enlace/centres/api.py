@@ -1,0 +1,204 @@
+"""API for national systems (/api/v1/centros/...): centres and crisis levels, stays, occupancy figures.
+
+Reads go through the policy (declared joins restricted by the base viewset); writes through the
+actions. Figures of other countries are only ever returned aggregated with small cells suppressed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from enlace.sharing.access import access_by_id
+from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
+
+from . import actions, choices, figures
+from .filters import CentreFilter, CrisisLevelFilter, FigureSetFilter, StayFilter
+from .models import Centre, CrisisLevel, FigureSet, Stay
+
+
+def _drf_error(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+class _Base(ProtectedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        return super().get_queryset().order_by("pk")
+
+
+class CentreSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    services = serializers.ListField(source="service_codes", child=serializers.CharField(), read_only=True)
+    capacity = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Centre
+        fields = ["id", "name", "centre_type", "place", "lat", "lon", "capacity", "capacity_men", "capacity_women",
+                  "capacity_families", "capacity_children", "services", "crisis_level", "thresholds",
+                  "escalation_plan", "active", "owner_institution", "owner_country", "distribution",
+                  "handling_codes"]
+
+
+class CrisisInputSerializer(serializers.Serializer):
+    level = serializers.IntegerField(min_value=1, max_value=4)
+    reason = serializers.CharField(max_length=1000)
+
+
+class CrisisLevelSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    class Meta:
+        model = CrisisLevel
+        fields = ["id", "centre", "level", "previous_level", "reason", "occupancy_pct", "incidents",
+                  "alert_thread_id", "alerted_countries", "created_at", "owner_country", "distribution"]
+
+
+class CentreViewSet(_Base):
+    queryset = Centre.objects.select_related("owner_institution__country").none()
+    serializer_class = CentreSerializer
+    filterset_class = CentreFilter
+    sharing_actions = {"crisis": "crisis"}
+
+    @extend_schema(request=CrisisInputSerializer, responses=CrisisLevelSerializer)
+    @action(detail=True, methods=["post"])
+    def crisis(self, request, pk=None):
+        """Change the centre's crisis level; the neighbouring countries' centre coordinators are alerted."""
+        centre = self.get_object()
+        data = CrisisInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            change = actions.do_set_crisis_level(request.user, centre, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(CrisisLevelSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class CrisisLevelViewSet(_Base):
+    queryset = CrisisLevel.objects.select_related("owner_institution__country").none()
+    serializer_class = CrisisLevelSerializer
+    filterset_class = CrisisLevelFilter
+
+
+class StaySerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    centre = serializers.IntegerField(source="centre_id")
+    vulnerabilities = serializers.ListField(source="vulnerability_codes", child=serializers.ChoiceField(
+        choices=choices.VULNERABILITIES), required=False)
+    care_decision = serializers.ListField(child=serializers.ChoiceField(choices=choices.CARE_DECISIONS),
+                                          required=False, write_only=True)
+    referral_kinds = serializers.ListField(child=serializers.ChoiceField(choices=choices.REFERRALS), required=False,
+                                           write_only=True)
+    biometric_refs = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+                                           max_length=20)
+    documents_seen = serializers.ListField(child=serializers.DictField(), required=False, max_length=20)
+    nationality = serializers.CharField(max_length=10)
+
+    class Meta:
+        model = Stay
+        fields = ["id", "centre", "entry_date", "entry_place", "entry_mode", "given_names", "surname_1", "surname_2",
+                  "sex", "dob", "nationality", "doc_type", "doc_number", "identity_verified", "documents_seen",
+                  "biometric_refs", "age_band", "vulnerabilities", "care_decision", "referral_kinds", "referrals",
+                  "exit_date", "exit_reason", "exit_destination", "identity_status", "identity_matches",
+                  "child_protection", "owner_institution", "owner_country", "distribution", "handling_codes"]
+        read_only_fields = ["referrals", "exit_date", "exit_reason", "exit_destination", "identity_status",
+                            "identity_matches", "child_protection"]
+
+
+class ExitSerializer(serializers.Serializer):
+    exit_date = serializers.DateField()
+    exit_reason = serializers.ChoiceField(choices=choices.EXIT_REASONS)
+    destination = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class StayViewSet(mixins.CreateModelMixin, _Base):
+    queryset = Stay.objects.select_related("owner_institution__country").none()
+    serializer_class = StaySerializer
+    filterset_class = StayFilter
+    sharing_actions = {"exit": "exit"}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        centre = access_by_id(Centre, self.request.user, data.pop("centre_id"), "register")
+        if "vulnerability_codes" in data:
+            data["vulnerabilities"] = data.pop("vulnerability_codes")
+        data["referrals"] = data.pop("referral_kinds", [])
+        try:
+            serializer.instance = actions.do_register_entry(self.request.user, centre, data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("centres.add_stay"):
+            raise Http404
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=ExitSerializer, responses=StaySerializer)
+    @action(detail=True, methods=["post"])
+    def exit(self, request, pk=None):
+        """Register the exit (date, reason, destination)."""
+        stay = self.get_object()
+        data = ExitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            stay = actions.do_register_exit(request.user, stay, exit_date=data.validated_data["exit_date"],
+                                            exit_reason=data.validated_data["exit_reason"],
+                                            destination=data.validated_data.get("destination", ""))
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(StaySerializer(stay).data)
+
+
+class FigureSetSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
+    """Cells and totals only for the reader's own country; other countries' sets say only that they exist
+    (their figures are in ``/centros/ocupacion/``, aggregated and suppressed)."""
+
+    cells = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FigureSet
+        fields = ["id", "centre", "centre_name", "date", "source", "cells", "total", "capacity", "owner_country",
+                  "distribution"]
+
+    def _own(self, obj) -> bool:
+        user = self.context["request"].user
+        return bool(user.institution_id) and obj.owner_institution.country_id == user.institution.country_id
+
+    def get_cells(self, obj) -> list | None:
+        return obj.cells if self._own(obj) else None
+
+    def get_total(self, obj) -> int | None:
+        return obj.total if self._own(obj) else None
+
+
+class FigureSetViewSet(_Base):
+    queryset = FigureSet.objects.select_related("owner_institution__country").none()
+    serializer_class = FigureSetSerializer
+    filterset_class = FigureSetFilter
+
+
+@extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def occupancy(request):
+    """Regional occupancy for a date: the caller's country in full, every other country aggregated with
+    cells below 11 suppressed (``suppressed_cells`` says how many)."""
+    if not request.user.has_perm("centres.view_figureset"):
+        raise Http404
+    from .views import _day, dashboard_data
+
+    try:
+        day = _day(request)
+    except DjangoValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from None
+    _sets, blocks = dashboard_data(request.user, day)
+    return Response({"date": day.isoformat(), "small_cell": choices.SMALL_CELL, "countries": [
+        {"country": b.code, "own": b.own, "total": b.total, "suppressed_cells": b.suppressed_cells,
+         "capacity": b.capacity if b.own else None,
+         "centres": [{k: c[k] for k in ("name", "total", "capacity", "pct")} for c in b.centres] if b.own else [],
+         "cells": [{"nationality": k[0], "sex": k[1], "age_band": k[2], "vulnerability": k[3], "count": n}
+                   for k, n in sorted(b.cells.items())]} for b in blocks],
+        "charts": figures.chart_series(blocks)})

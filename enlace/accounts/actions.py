@@ -157,3 +157,18 @@ def do_sync_roles() -> dict[str, int]:
         log_event("permission", object_type="auth.group", detail={"changed": sorted(changed),
                                                                   "count": sum(counts.values())})
     return counts
+
+
+@transaction.atomic
+def do_provision_totp_device(actor, user: User, name: str = "Demo") -> TOTPDevice:
+    """A confirmed authenticator created by an administrator's tooling (demo accounts, provisioning).
+
+    Idempotent: an account that already has a confirmed device keeps it and nothing is logged.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device
+    device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+    log_event("device", user=actor, obj=user, after={"device": device.pk, "confirmed": True},
+              detail={"provisioned": True})
+    return device

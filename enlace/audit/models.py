@@ -18,6 +18,8 @@ GENESIS = "0" * 64
 
 
 class AuditEvent(models.Model):
+    """One appended, hash-chained entry of the audit trail: who did what to which record, no content."""
+
     class Kind(models.TextChoices):
         LOGIN = "login", _("Inicio de sesión")
         LOGIN_FAILED = "login_failed", _("Inicio de sesión fallido")

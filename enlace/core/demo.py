@@ -13,9 +13,10 @@ from django.utils.module_loading import import_string
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from enlace.accounts.actions import do_create_user
+from enlace.accounts.actions import do_create_user, do_provision_totp_device
 from enlace.accounts.models import User
 
+from .actions import do_ensure_institution
 from .models import Country, Institution
 
 DEMO_PASSWORD = "Enlace-Demo-2026"
@@ -41,8 +42,7 @@ def _ensure_user(username, role, institution, first_name, last_name):
     if user is None:
         user = do_create_user(None, username=username, institution=institution, roles=[role], password=DEMO_PASSWORD,
                               first_name=first_name, last_name=last_name, email=f"{username}@demo.crm.invalid")
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
+    do_provision_totp_device(None, user)
     return user
 
 
@@ -51,9 +51,8 @@ def load_core_demo() -> int:
     created = 0
     for country in Country.objects.filter(kind=Country.Kind.MEMBER):
         for prefix, role, first_name, itype, name_tpl, acr_tpl in MEMBER_INSTITUTIONS:
-            inst, _ = Institution.objects.get_or_create(
-                country=country, name=name_tpl.format(name=country.name_es),
-                defaults={"type": itype, "acronym": acr_tpl.format(code=country.code)})
+            inst = do_ensure_institution(None, country=country, name=name_tpl.format(name=country.name_es),
+                                         type=itype, acronym=acr_tpl.format(code=country.code))
             username = f"{prefix}.{country.code.lower()}"
             existed = User.objects.filter(username=username).exists()
             _ensure_user(username, role, inst, first_name, country.name_es)

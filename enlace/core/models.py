@@ -45,6 +45,8 @@ class Country(models.Model):
 
 
 class Institution(models.Model):
+    """A ministry, police, prosecution office or body of one party; every official belongs to one."""
+
     class Type(models.TextChoices):
         POLICE = "police", _("Policía")
         MIGRATION = "migration", _("Autoridad migratoria")

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 
 from enlace.accounts.roles import sync_roles
 
+from .actions import do_load_reference_rows
 from .models import Country, Institution
 
 DATA = Path(__file__).parent / "data" / "reference.json"
@@ -17,12 +18,7 @@ DATA = Path(__file__).parent / "data" / "reference.json"
 @transaction.atomic
 def load_reference() -> dict:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    for row in data["countries"]:
-        Country.objects.update_or_create(code=row["code"], defaults={k: v for k, v in row.items() if k != "code"})
-    for row in data["observer_institutions"]:
-        country = Country.objects.get(code=row["country"])
-        Institution.objects.update_or_create(country=country, name=row["name"],
-                                             defaults={"acronym": row["acronym"], "type": row["type"]})
+    do_load_reference_rows(data)
     roles = sync_roles()
     # Vocabularies that apps ship as reference data (``reference_loaders`` on their AppConfig).
     for config in apps.get_app_configs():

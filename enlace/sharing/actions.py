@@ -68,6 +68,7 @@ def do_publish_record(user, record):
 
 @transaction.atomic
 def do_create_sharing_group(user, *, name: str, countries) -> SharingGroup:
+    """A set of countries owned by the user's institution, to share records with ("selected countries")."""
     if user.institution_id is None:
         raise PermissionDenied(_("Su cuenta no pertenece a ninguna institución."))
     group = SharingGroup.objects.create(name=name, owner_institution=user.institution)
@@ -78,8 +79,9 @@ def do_create_sharing_group(user, *, name: str, countries) -> SharingGroup:
 
 @transaction.atomic
 def do_set_sharing_group_countries(user, group: SharingGroup, countries) -> SharingGroup:
+    """Change which countries a group reaches; only its owner institution may (others: 404)."""
     if group.owner_institution_id != user.institution_id:
-        raise PermissionDenied(_("Solo la institución propietaria puede cambiar el grupo."))
+        raise Http404
     before = sorted(c.code for c in group.countries.all())
     group.countries.set(countries)
     log_event("sharing", user=user, obj=group, before={"countries": before},

@@ -29,7 +29,11 @@
     source.addEventListener("error", function () {
       if (state) { state.textContent = state.dataset.disconnected || ""; state.dataset.live = "0"; }
     });
-    source.addEventListener("end", function () { source.close(); });
+    // The server ends the stream when the official's standing lapsed (revoked, suspended, expired).
+    source.addEventListener("end", function () {
+      source.close();
+      if (state) { state.textContent = state.dataset.ended || state.dataset.disconnected || ""; state.dataset.live = "0"; }
+    });
     return source;
   }
 

@@ -118,7 +118,7 @@ def main(argv=None) -> int:
 
     cluster = Cluster()
     os.environ["DATABASE_URL"] = cluster.start()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enlace.settings.base")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.centres.bench_settings"
     try:
         return _bench(args, cluster)
     finally:

@@ -27,6 +27,21 @@ def _check_owner(user, record) -> None:
         raise Http404
 
 
+def _check_onward_sharing(record, distribution: str, sharing_group) -> None:
+    """A record shared under an agreement or a joint team stays inside it: it may be narrowed (to the
+    institution or the country) but never re-shared to anyone outside the agreement or the team."""
+    current = record.sharing_group if record.distribution == Distribution.GROUP and record.sharing_group_id else None
+    if current is None or not current.source:
+        return
+    if distribution in (Distribution.INSTITUTION, Distribution.COUNTRY):
+        return
+    if distribution == Distribution.GROUP and sharing_group is not None and sharing_group.pk == current.pk:
+        return
+    raise ValidationError({"distribution": _(
+        "Este registro se compartió en el marco de un acuerdo o equipo conjunto: no puede transmitirse fuera de "
+        "él. Puede restringirlo a su institución o a su país.")})
+
+
 @transaction.atomic
 def do_change_sharing(user, record, *, distribution: str, sharing_group: SharingGroup | None = None,
                       handling: dict | None = None):
@@ -35,6 +50,7 @@ def do_change_sharing(user, record, *, distribution: str, sharing_group: Sharing
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Para hacer público un registro use el paso de publicación del portal.")})
     record.check_sharing_change(user, distribution)
+    _check_onward_sharing(record, distribution, sharing_group)
     before = sharing_snapshot(record)
     record.distribution = distribution
     record.sharing_group = sharing_group

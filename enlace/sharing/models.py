@@ -18,6 +18,12 @@ class SharingGroup(models.Model):
                                           verbose_name=_("institución propietaria"))
     countries = models.ManyToManyField("core.Country", related_name="sharing_groups", verbose_name=_("países"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # A group produced by an agreement or a joint team counts only while the agreement is in force /
+    # the team is open: suspension and expiry act on the next request (the policy reads these two).
+    source = models.CharField(_("origen"), max_length=12, blank=True, default="",
+                              help_text=_("«agreement» o «team» cuando lo produce un acuerdo o un equipo conjunto."))
+    suspended = models.BooleanField(_("suspendido"), default=False)
+    active_until = models.DateTimeField(_("vigente hasta"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

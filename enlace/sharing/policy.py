@@ -201,9 +201,14 @@ def audience_q(user, prefix: str = "") -> Q:
     if has_cross_border_standing(user):
         # The group clause is a lookup of the group-country table (indexed on the country), not a
         # scan of every group.
+        # A group of an agreement or a team counts only while it is not suspended or expired (a
+        # join on the group's primary key inside the same subquery, still no scan).
+        from django.utils import timezone
+
+        live = SharingGroupCountry.objects.filter(country=country.pk, sharinggroup__suspended=False).filter(
+            Q(sharinggroup__active_until__isnull=True) | Q(sharinggroup__active_until__gt=timezone.now()))
         q |= Q(**{f("distribution"): Distribution.GROUP,
-                  f("sharing_group__in"): SharingGroupCountry.objects.filter(country=country.pk).values(
-                      "sharinggroup_id")})
+                  f("sharing_group__in"): live.values("sharinggroup_id")})
         if country.in_network:
             q |= Q(**{f("distribution"): Distribution.NETWORK})
     return q

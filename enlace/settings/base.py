@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "enlace.legislation",
     "enlace.matching",
     "enlace.centres",
+    "enlace.agreements",
+    "enlace.teams",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agreements"
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("exportar.xlsx", views.agreement_export, name="export"),
+    path("nuevo/", views.agreement_new, name="new"),
+    path("compartidos/", views.share_list, name="shares"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/texto/", views.agreement_text, name="text"),
+    path("<int:pk>/<str:decision>/", views.agreement_decide, name="decide"),
+]

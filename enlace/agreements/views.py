@@ -1,0 +1,126 @@
+"""Pages of the agreement register: list, search, export, detail, registration and decisions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlace.audit.log import log_event
+from enlace.core.exports import xlsx_response
+from enlace.sharing.access import access_by_id, audit_listing
+
+from . import actions, choices
+from .forms import AgreementForm
+from .models import Agreement, AgreementShare
+
+_JOINS = ("owner_institution__country",)
+
+
+def _errors_to_form(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            for e in errs:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)
+
+
+def _rows(request):
+    q = request.GET.get("q", "").strip()[:100]
+    qs = Agreement.objects.restrict(request.user, "search" if q else "list").select_related(*_JOINS)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return q, list(qs.prefetch_related("parties")[:200])
+
+
+def agreement_list(request):
+    """Agreements the user's country may read (its parties' register entries)."""
+    if not request.user.has_perm("agreements.view_agreement"):
+        raise Http404
+    q, rows = _rows(request)
+    audit_listing(request.user, Agreement, [a.pk for a in rows], kind="search" if q else "list", query=q)
+    return render(request, "agreements/list.html", {
+        "rows": rows, "q": q, "can_add": request.user.has_perm("agreements.add_agreement")})
+
+
+def agreement_export(request):
+    rows = list(Agreement.objects.restrict(request.user, "export").select_related(*_JOINS).order_by("pk"))
+    log_event("export", user=request.user, object_type="agreements.agreement", detail={"count": len(rows)})
+    return xlsx_response("acuerdos.xlsx", [(_("Acuerdos"), [_("N.º"), _("Título"), _("Tipo"), _("Estado"),
+                                                             _("Vigente desde"), _("Vigente hasta")],
+                                            [(a.pk, a.title, a.get_kind_display(), a.get_status_display(),
+                                              a.starts_on, a.ends_on) for a in rows])])
+
+
+def agreement_new(request):
+    """Register an agreement (Cancillería or ST): GET shows the form, POST calls the action."""
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise Http404
+    form = AgreementForm(request.user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        data = {k: request.POST.get(k) for k in ("title", "kind", "starts_on", "ends_on", "response_days", "text")}
+        data.update(parties=request.POST.getlist("parties"), purposes=request.POST.getlist("purposes"),
+                    data_categories=request.POST.getlist("data_categories"),
+                    limit_intelligence_only=bool(request.POST.get("limit_intelligence_only")),
+                    limit_no_judicial_use=bool(request.POST.get("limit_no_judicial_use")))
+        try:
+            agreement = actions.do_register_agreement(request.user, data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            form.is_valid()
+            _errors_to_form(form, exc)
+            status = 400
+        else:
+            messages.success(request, _("Acuerdo registrado. Entrará en vigor cuando se decida."))
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/new.html", {"form": form}, status=status)
+
+
+def share_list(request):
+    """What the user's country shared under agreements, and what stopped being shared."""
+    if not request.user.has_perm("agreements.view_agreementshare"):
+        raise Http404
+    rows = list(AgreementShare.objects.restrict(request.user, "list").select_related(
+        "owner_institution__country")[:300])
+    audit_listing(request.user, AgreementShare, [s.pk for s in rows])
+    return render(request, "agreements/shares.html", {"rows": rows})
+
+
+def agreement_detail(request, pk):
+    agreement = access_by_id(Agreement, request.user, pk)
+    shares = list(AgreementShare.objects.restrict(request.user, "list").filter(agreement=agreement)
+                  .select_related("owner_institution__country")[:200])
+    return render(request, "agreements/detail.html", {
+        "a": agreement, "parties": list(agreement.parties.all()), "shares": shares,
+        "purposes": [choices.label(choices.PURPOSES, p) for p in agreement.purposes],
+        "categories": [choices.label(choices.DATA_CATEGORIES, c) for c in agreement.data_categories],
+        "can_decide": Agreement.objects.restrict(request.user, "decide").filter(pk=agreement.pk).exists(),
+        "can_change": Agreement.objects.restrict(request.user, "change").filter(pk=agreement.pk).exists()})
+
+
+@require_POST
+def agreement_text(request, pk):
+    agreement = access_by_id(Agreement, request.user, pk, "change")
+    actions.do_update_agreement_text(request.user, agreement, text=request.POST.get("text", ""))
+    messages.success(request, _("Nueva versión del texto guardada."))
+    return redirect("agreements:detail", pk=agreement.pk)
+
+
+@require_POST
+def agreement_decide(request, pk, decision):
+    agreement = access_by_id(Agreement, request.user, pk, "decide")
+    act = {"vigor": actions.do_bring_agreement_into_force, "suspender": actions.do_suspend_agreement}.get(decision)
+    if act is None:
+        raise Http404
+    try:
+        act(request.user, agreement)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Decisión registrada."))
+    return redirect("agreements:detail", pk=agreement.pk)

@@ -1,0 +1,70 @@
+"""Sharing matrix extended with joint teams: what is shared in a team reaches its accepted members on every
+surface and never an invitee who has not accepted, a country outside, the ST or IOM; leaving and closing
+cut access on the next request; nothing of the owner's is lost."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from enlace.core.models import Institution
+from enlace.sharing.actions import do_change_sharing
+from enlace.sharing.tests.testapp.actions import do_create_bulletin
+from enlace.sharing.tests.testapp.models import Bulletin
+from enlace.sharing.tests.test_sharing_matrix import _observed
+from enlace.testing import factories as f
+
+from ..actions import do_add_team_entry, do_answer_team_invitation, do_close_team, do_leave_team, do_share_into_team
+from ..models import TeamEntry
+from .helpers import team
+
+
+def _sees(user, record) -> dict:
+    seen = _observed(f.verified_client(user), f.token_client(user), record)
+    seen["match"] = Bulletin.objects.restrict(user, "match").filter(pk=record.pk).exists()
+    return seen
+
+
+@pytest.fixture
+def world(db):
+    users = {c: f.user(c, "focal_point") for c in ("GTM", "HND", "SLV", "PAN")}
+    users["st"] = f.user("CRM", "focal_point", inst=Institution.objects.get(acronym="ST-CRM"))
+    users["iom"] = f.user("IOM", "focal_point", inst=Institution.objects.get(acronym="OIM"))
+    return users
+
+
+def test_team_sharing_reaches_accepted_members_only_and_leaving_or_closing_cuts_it(world):
+    gtm, hnd, slv = world["GTM"], world["HND"], world["SLV"]
+    t = team(gtm, ("HND", "SLV"), accept_by=[hnd])
+    record = do_create_bulletin(gtm, title="Boletin-equipo-xq", distribution="country")
+    do_share_into_team(gtm, t, record)
+    assert all(_sees(hnd, record).values())
+    for name in ("SLV", "PAN", "st", "iom"):  # SLV is invited but has not accepted
+        assert not any(_sees(world[name], record).values()), name
+    do_answer_team_invitation(slv, t, accept=True)
+    assert all(_sees(slv, record).values())
+    # Honduras shares one of its own, then leaves: it no longer sees the team's, and keeps its own.
+    own = do_create_bulletin(hnd, title="Boletin-hnd-xq", distribution="country")
+    do_share_into_team(hnd, t, own)
+    assert _sees(gtm, own)["view"]
+    do_leave_team(hnd, t)
+    assert not any(_sees(hnd, record).values())
+    assert all(_sees(hnd, own).values())
+    # Onward sharing of a record shared in the team is refused.
+    with pytest.raises(ValidationError):
+        do_change_sharing(gtm, Bulletin.objects.restrict(gtm, "view").get(pk=record.pk), distribution="network")
+    # Closing: the team's audience is gone on the next request; owners keep everything.
+    do_close_team(gtm, t)
+    assert not any(_sees(slv, record).values())
+    assert all(_sees(gtm, record).values())
+    assert f.verified_client(slv).get(f"/equipos/{t.pk}/").status_code == 404
+
+
+def test_workspace_entries_follow_the_members(world):
+    gtm, hnd, slv = world["GTM"], world["HND"], world["SLV"]
+    t = team(gtm, ("HND", "SLV"), accept_by=[hnd])
+    task = do_add_team_entry(hnd, t, kind="task", title="Consultar registros de salida", due_on=datetime.date.today())
+    for user, visible in ((gtm, True), (hnd, True), (slv, False), (world["PAN"], False)):
+        assert TeamEntry.objects.restrict(user, "count").filter(pk=task.pk).exists() is visible
+        page = f.verified_client(user).get(f"/equipos/{t.pk}/")
+        assert ("Consultar registros de salida" in page.content.decode()) is visible

@@ -37,7 +37,8 @@ run: install
 	$(ENLACE) import-knowledge
 	$(ENLACE) load-demo
 	$(ENLACE) demo-accounts
-	$(ENLACE) serve --host $(HOST) --port $(PORT)
+	@# Background jobs (regional statistics report) run beside the server and stop with it.
+	$(ENLACE) db_worker --queue-name '*' --no-reload & trap "kill $$!" EXIT; $(ENLACE) serve --host $(HOST) --port $(PORT)
 
 # PostgreSQL server binaries (the tests start their own cluster), Chromium for browser tests,
 # gettext for the translation checks: installed from Debian's packages when absent.

@@ -12,13 +12,15 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 
-def pdf_bytes(title: str, blocks, *, wide: bool = False, subtitle: str = "") -> bytes:
-    """``blocks``: list of ``("h", text)``, ``("p", text)`` or ``("table", header, rows)``."""
+def pdf_bytes(title: str, blocks, *, wide: bool = False, subtitle: str = "", invariant: bool = False) -> bytes:
+    """``blocks``: list of ``("h", text)``, ``("p", text)``, ``("table", header, rows)`` or
+    ``("flowable", obj)`` (e.g. a reportlab.graphics chart). ``invariant``: same input, same bytes."""
     styles = getSampleStyleSheet()
     cell = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4) if wide else A4, title=title,
-                            leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm, bottomMargin=1.5 * cm)
+                            leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm, bottomMargin=1.5 * cm,
+                            invariant=1 if invariant else None)
     story = [Paragraph(title, styles["Title"])]
     if subtitle:
         story.append(Paragraph(subtitle, styles["Italic"]))
@@ -28,6 +30,8 @@ def pdf_bytes(title: str, blocks, *, wide: bool = False, subtitle: str = "") -> 
             story.append(Paragraph(block[1], styles["Heading2"]))
         elif block[0] == "p":
             story.append(Paragraph(block[1], styles["BodyText"]))
+        elif block[0] == "flowable":
+            story.append(block[1])
         elif block[0] == "table":
             header, rows = block[1], block[2]
             data = [[Paragraph(f"<b>{h}</b>", cell) for h in header]]

@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "enlace.legislation",
     "enlace.matching",
     "enlace.centres",
+    "django_tasks", "django_tasks_db", "enlace.statistics",  # statistics: reports built by `enlace db_worker`
     "enlace.agreements",
     "enlace.teams",
 ]
+
+# Background jobs (the regional statistics report): queued in the database, run by `enlace db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -16,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile as _tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_tempfile.gettempdir(), f"enlace-test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Background jobs run inline in tests; statistics' worker test switches to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from enlace.sharing.models import ProtectedModel
@@ -92,6 +93,7 @@ class Garden:
     direct: list[str] = field(default_factory=list)   # what had to be written without an action
     textless: list[str] = field(default_factory=list)  # records without a text field (ids only)
     kept: list[str] = field(default_factory=list)      # distributions a domain rule refused
+    failed: list[str] = field(default_factory=list)    # models the probe could not plant
     _by_string: dict = field(default_factory=dict)
     _records: dict = field(default_factory=dict)
 
@@ -252,6 +254,94 @@ class _Planter:
         for plant in (self.testapp, self.cases, self.directory, self.exchange, self.mla, self.knowledge,
                       self.legislation, self.matching, self.centres):
             plant(name, dp, dc)
+        # Apps may plant their own canaries: ``leak_probe_canaries = "dotted.path"`` on the AppConfig,
+        # a function ``f(planter, family, parent_distribution, child_distribution)`` that makes records
+        # through the app's actions and registers them with ``planter.g.add(record, token, family)``.
+        for config in apps.get_app_configs():
+            hook = getattr(config, "leak_probe_canaries", None)
+            if hook:
+                from django.utils.module_loading import import_string
+
+                import_string(hook)(self, name, dp, dc)
+        # Whatever protected model is still without a canary of this family gets a row written
+        # directly (every text field holds the token), so no model is left out of the probe.
+        for model in protected_models():
+            if not any(c.model is model and c.family == name for c in self.g.canaries):
+                try:
+                    with transaction.atomic():  # a failed insert must not break the test's transaction
+                        self.generic(model, name, dp, dc)
+                except Exception as exc:  # noqa: BLE001 - reported by the coverage test
+                    self.g.failed.append(f"{model._meta.label}[{name}]: {type(exc).__name__}: {exc}"[:300])
+
+    def generic(self, model, name, dp, dc):
+        """One row of ``model`` written directly: text fields hold a token, required relations point to
+        the owner (institution, country, official), to reference rows, or to a canary parent of the
+        same family (made the same way when none exists)."""
+        from django.db import models as m
+
+        from enlace.accounts.models import User
+        from enlace.core.models import Country, Institution
+
+        token = new_token()
+        kwargs = {}
+        parent_field = model.sharing_parent
+        for fld in model._meta.concrete_fields:
+            if fld.primary_key or fld.name in ("distribution", "sharing_group", "created_at", "updated_at",
+                                               "created_by"):
+                continue
+            if fld.name == "owner_institution":
+                kwargs["owner_institution"] = self.owner.institution
+            elif fld.is_relation:
+                rel = fld.related_model
+                if issubclass(rel, ProtectedModel):
+                    if fld.null and fld.name != parent_field:
+                        continue
+                    existing = None if fld.one_to_one else next(
+                        (c for c in self.g.canaries if c.model is rel and c.family == name), None)
+                    parent = (rel.objects.unrestricted(reason="leak probe: planting").get(pk=existing.pk)
+                              if existing else self.generic(rel, name, dp, dp))
+                    kwargs[fld.name] = parent
+                elif rel is User or issubclass(rel, User):
+                    kwargs[fld.name] = self.owner
+                elif rel is Institution:
+                    kwargs[fld.name] = self.owner.institution
+                elif rel is Country:
+                    kwargs[fld.name] = self.owner.institution.country
+                elif fld.null:
+                    continue
+                else:
+                    kwargs[fld.name] = rel._default_manager.order_by("pk").first()
+            elif fld.choices:
+                if not (fld.has_default() or fld.blank):
+                    kwargs[fld.name] = fld.choices[0][0]
+            elif isinstance(fld, (m.EmailField,)):
+                kwargs[fld.name] = f"{token}@example.org"
+            elif isinstance(fld, (m.CharField, m.TextField)) and not isinstance(fld, m.SlugField):
+                if (fld.max_length or 1000) >= len(token):
+                    kwargs[fld.name] = token
+                elif not fld.blank and not fld.has_default():
+                    kwargs[fld.name] = "x"
+            elif isinstance(fld, m.SlugField):
+                kwargs[fld.name] = token[: fld.max_length or 50]
+            elif isinstance(fld, m.JSONField):
+                kwargs[fld.name] = {"texto": token} if isinstance(fld.get_default(), dict) else [token]
+            elif fld.has_default() or fld.null:
+                continue
+            elif isinstance(fld, m.DateTimeField):
+                kwargs[fld.name] = timezone.now()
+            elif isinstance(fld, m.DateField):
+                kwargs[fld.name] = timezone.localdate()
+            elif isinstance(fld, (m.IntegerField, m.DecimalField, m.FloatField)):
+                kwargs[fld.name] = 1
+            elif isinstance(fld, m.BooleanField):
+                kwargs[fld.name] = False
+        dist = dc if parent_field else dp
+        record = model(distribution=dist, sharing_group=self.group if dist == Distribution.GROUP else None,
+                       created_by=self.owner, **kwargs)
+        record.save()
+        self.g.direct.append(f"{model._meta.label}#{record.pk}: written directly (no planter for its app)")
+        self.g.add(record, token, name)
+        return record
 
     def testapp(self, name, dp, dc):
         if not apps.is_installed("enlace.sharing.tests.testapp"):

@@ -384,7 +384,7 @@ def _readers():
 
 
 def _coverage_problems(garden):
-    problems = []
+    problems = list(garden.failed)
     planted = {c.model for c in garden.canaries}
     for model in canaries.protected_models():
         if model not in planted:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -45,11 +46,15 @@ class DatabaseEntryViewSet(_Base):
 class SubmissionSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code", read_only=True)
     country = serializers.CharField(source="country.code", read_only=True)
+    page = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
-        fields = ["id", "period", "country", "version", "is_current", "status", "channel", "completeness",
+        fields = ["id", "page", "period", "country", "version", "is_current", "status", "channel", "completeness",
                   "reason", "locked_at"]
+
+    def get_page(self, obj) -> str:
+        return f"/estadisticas/envios/{obj.pk}/"
 
 
 class CellInput(serializers.Serializer):
@@ -95,7 +100,7 @@ class SubmissionViewSet(_Base):
         ser.is_valid(raise_exception=True)
         period = Period.objects.filter(code=ser.validated_data["period"]).first()
         if period is None:
-            raise ValidationError({"period": ["Período desconocido."]})
+            raise ValidationError({"period": [_("Período desconocido.")]})
         values = {(c["indicator"], c["dimension"], c["category"]): c["value"] for c in ser.validated_data["cells"]}
         try:
             sub = actions.do_save_submission(request.user, period, values, channel=Submission.Channel.API)
@@ -113,7 +118,7 @@ def regional(request):
     code = str(request.query_params.get("period", ""))[:12]
     period = Period.objects.filter(code=code).first() if code else Period.objects.first()
     if period is None:
-        raise ValidationError({"period": ["Período desconocido."]})
+        raise ValidationError({"period": [_("Período desconocido.")]})
     view = figures.regional(request.user, period)
     return Response({"period": period.code, "small_cell": 11, "given": view.given, "countries": view.countries,
                      "totals": view.totals, "breakdown": view.breakdown,

@@ -281,7 +281,8 @@ class Report(ProtectedModel):
     xlsx = models.BinaryField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    write_rules = {"change": Rule(who=(OWNER_INSTITUTION,), permission="stats.add_report")}
+    write_rules = {"change": Rule(who=(OWNER_INSTITUTION,), permission="stats.add_report"),
+                   "share": Rule(who=(OWNER_INSTITUTION,), permission="stats.add_report")}
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -55,7 +55,7 @@ class TestSubmissionContract(ProtectedModelContract):
         return actions.do_save_submission(owner, period(code), values())
 
     def marker(self, record):
-        return record.period.code
+        return f"/estadisticas/envios/{record.pk}/"
 
     def detail_url(self, record):
         return f"/estadisticas/envios/{record.pk}/"
@@ -66,6 +66,7 @@ class TestSubmissionContract(ProtectedModelContract):
     def decisions(self, record):
         approver = lambda owner: f.user("GTM", "cancilleria", inst=f.institution("GTM", "foreign_ministry"))  # noqa: E731
         return [("validate", lambda user, s: actions.do_validate_submission(user, s), approver),
+                ("lock", lambda user, s: actions.do_lock_submission(user, s), None),
                 ("correct", lambda user, s: actions.do_correct_submission(user, s, reason="x"), None)]
 
 
@@ -83,7 +84,7 @@ class TestReportContract(ProtectedModelContract):
             else report
 
     def marker(self, record):
-        return record.period.code
+        return f"/estadisticas/informes/{record.pk}/"
 
     def detail_url(self, record):
         return f"/estadisticas/informes/{record.pk}/"

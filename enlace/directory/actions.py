@@ -399,6 +399,24 @@ def do_authorise_contact(user, contact: Contact, *, valid_from=None, valid_until
 
 
 @transaction.atomic
+def do_designate_principal_contact(user, contact: Contact) -> Contact:
+    """The Cancillería designates its country's principal focal point (one per country): listed first in
+    the directory and the country's default addressee. The previous principal, if any, stops being it."""
+    contact = require(user, contact, "authorise")
+    if not contact.in_force():
+        raise ValidationError({"principal": _("Solo un punto focal autorizado y vigente puede ser el principal.")})
+    country = contact.owner_institution.country_id
+    previous = list(Contact.objects.restrict(user, "authorise").filter(
+        owner_institution__country=country, principal=True).exclude(pk=contact.pk).values_list("pk", flat=True))
+    Contact.objects.restrict(user, "authorise").filter(pk__in=previous).update(principal=False)
+    contact.principal = True
+    contact.save(update_fields=["principal", "updated_at"])
+    log_event("write", user=user, obj=contact, before={"principal": False, "previous": previous},
+              after={"principal": True}, detail={"action": "designate_principal"})
+    return contact
+
+
+@transaction.atomic
 def do_renew_contact(user, contact: Contact, *, valid_until, valid_from=None) -> Contact:
     """Extend an active (or expired) authorisation; an expired contact comes back to the network."""
     contact = require(user, contact, "authorise")

@@ -86,13 +86,16 @@ class Contact(ProtectedModel):
     valid_until = models.DateField(_("vigente hasta"), null=True, blank=True)
     status_reason = models.CharField(_("motivo"), max_length=300, blank=True)
     confirmed_at = models.DateTimeField(_("datos confirmados el"), null=True, blank=True)
+    # One per country, designated by its Cancillería (do_designate_principal_contact): listed first and
+    # the default addressee of the country.
+    principal = models.BooleanField(_("punto focal principal"), default=False)
     reminded_30_for = models.DateField(null=True, blank=True, editable=False)
     reminded_7_for = models.DateField(null=True, blank=True, editable=False)
 
     personal_data = True
 
     class Meta:
-        ordering = ["owner_institution__country__name_es", "last_name", "first_name"]
+        ordering = ["owner_institution__country__name_es", "-principal", "last_name", "first_name"]
         permissions = [
             ("export_contact", "Can export the directory"),
             ("authorise_contact", "Can authorise, renew, suspend and revoke focal points of own country"),

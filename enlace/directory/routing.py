@@ -62,7 +62,11 @@ def route(user, *, country, need: str, urgency: str = "normal", caller_tz: str |
             reasons.append(_("Área: %(a)s") % {"a": ", ".join(choices.labels(choices.AREAS, matching_areas))})
         if c.owner_institution.type in inst_types:
             score += 10
-        if score == 0:
+        if c.principal:
+            # The country's principal focal point is its default addressee: always suggested.
+            score += 5
+            reasons.append(_("Punto focal principal del país (destinatario por defecto)"))
+        elif score == 0:
             continue  # nothing to do with the need
         at_work, local = working_now(c, now)
         if at_work:

@@ -219,6 +219,7 @@ def contact_decide(request, pk, decision):
         "revocar": _("Contacto dado de baja: su acceso de intercambio terminó."),
         "confirmar": _("Datos confirmados."),
         "reenviar": _("Propuesta presentada de nuevo a la Cancillería."),
+        "principal": _("Designado punto focal principal de su país."),
     }
     if decision not in done:
         raise Http404
@@ -244,6 +245,8 @@ def contact_decide(request, pk, decision):
             actions.do_reinstate_contact(request.user, contact)
         elif decision == "confirmar":
             actions.do_confirm_contact(request.user, contact)
+        elif decision == "principal":
+            actions.do_designate_principal_contact(request.user, contact)
         else:
             actions.do_resubmit_proposal(request.user, contact)
     except ValidationError as exc:
@@ -310,14 +313,15 @@ def country_page(request, code):
     if country is None:
         raise Http404
     contacts = list(Contact.objects.restrict(request.user, "list").filter(owner_institution__country=country)
-                    .select_related("owner_institution__country").order_by("owner_institution__name", "last_name"))
+                    .select_related("owner_institution__country").order_by("-principal", "owner_institution__name", "last_name"))
     audit_listing(request.user, Contact, [c.pk for c in contacts])
     active = [c for c in contacts if c.in_force()]
     coverage = [(label, sum(code in c.function_list for c in active)) for code, label in choices.FUNCTIONS]
     area_cov = [(label, sum(code in c.area_list for c in active)) for code, label in choices.AREAS]
     return render(request, "directory/country.html", {
         "country": country, "tree": _tree(active), "others": [c for c in contacts if not c.in_force()],
-        "coverage": coverage, "area_coverage": area_cov, "count": len(active)})
+        "coverage": coverage, "area_coverage": area_cov, "count": len(active),
+        "principal": next((c for c in active if c.principal), None)})
 
 
 def routing(request):

@@ -265,3 +265,115 @@ def do_share_under_agreement(user, record, agreement: Agreement, *, purpose: str
                                                      "purpose": purpose, "record_type": share.record_type,
                                                      "record_id": record.pk})
     return share
+
+
+# --- onboarding a new party -------------------------------------------------------------------------------
+
+def _institution_types() -> set[str]:
+    from enlace.core.models import Institution
+
+    return set(Institution.Type.values)
+
+
+def clean_party_data(data: dict) -> dict:
+    """Validate a new party (code, names, kind, time zone, institutions, proposed contacts); nothing written."""
+    from enlace.directory.validation import normalize_email, normalize_phone, validate_timezone
+
+    errors: dict[str, list] = {}
+
+    def fail(field, msg):
+        errors.setdefault(field, []).append(msg)
+
+    code = str(data.get("code") or "").strip().upper()
+    if not (2 <= len(code) <= 5 and code.isalpha()):
+        fail("code", _("El código tiene de 2 a 5 letras (ISO 3166-1 alfa-3 para un país, sigla para un organismo)."))
+    elif Country.objects.filter(code=code).exists():  # reference data: the code must be new
+        fail("code", _("Ya existe una parte con el código %(code)s.") % {"code": code})
+    out = {"code": code, "name_es": " ".join(str(data.get("name_es") or "").split())[:120],
+           "name_en": " ".join(str(data.get("name_en") or "").split())[:120]}
+    if not out["name_es"] or not out["name_en"]:
+        fail("name_es", _("Indique el nombre en español y en inglés."))
+    kind = data.get("kind") or ""
+    if kind not in Country.Kind.values:
+        fail("kind", _("Elija si se incorpora como país miembro o como organismo observador."))
+    out["kind"] = kind
+    try:
+        out["timezone"] = validate_timezone(data.get("timezone") or "")
+    except ValidationError as exc:
+        fail("timezone", exc.messages[0])
+    institutions = []
+    for row in data.get("institutions") or []:
+        name = " ".join(str(row.get("name") or "").split())[:200]
+        if not name or row.get("type") not in _institution_types():
+            fail("institutions", _("Cada institución necesita nombre y un tipo válido."))
+            continue
+        institutions.append({"name": name, "type": row["type"], "acronym": str(row.get("acronym") or "")[:30]})
+    if not institutions:
+        fail("institutions", _("Indique al menos una institución de la nueva parte."))
+    elif kind == Country.Kind.MEMBER and not any(i["type"] == "foreign_ministry" for i in institutions):
+        fail("institutions", _("Un país miembro se incorpora con su Cancillería, que autorizará a sus puntos focales."))
+    contacts = []
+    acronyms = {i["acronym"] for i in institutions if i["acronym"]}
+    for n, row in enumerate(data.get("contacts") or [], start=1):
+        if kind == Country.Kind.OBSERVER:
+            fail("contacts", _("Los organismos observadores no figuran en el directorio de puntos focales."))
+            break
+        try:
+            contact = {"first_name": str(row.get("first_name") or "").strip()[:100],
+                       "last_name": str(row.get("last_name") or "").strip()[:100],
+                       "position": str(row.get("position") or "").strip()[:200],
+                       "email": normalize_email(row.get("email") or ""),
+                       "phone": normalize_phone(row.get("phone") or "", code),
+                       "institution": str(row.get("institution") or "").strip()}
+        except ValidationError as exc:
+            fail("contacts", _("Contacto %(n)s: %(error)s") % {"n": n, "error": exc.messages[0]})
+            continue
+        if not (contact["first_name"] and contact["last_name"] and contact["position"] and contact["phone"]):
+            fail("contacts", _("Contacto %(n)s: faltan nombre, apellidos, cargo o teléfono.") % {"n": n})
+        elif contact["institution"] not in acronyms:
+            fail("contacts", _("Contacto %(n)s: la institución «%(a)s» no está entre las de la nueva parte.")
+                 % {"n": n, "a": contact["institution"][:30]})
+        else:
+            contacts.append(contact)
+    out["institutions"], out["contacts"] = institutions, contacts
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def do_onboard_party(user, data: dict) -> Country:
+    """The ST incorporates a new party (a corridor country as member, the Regional Coalition as observer):
+    its reference row, its institutions and, for a member, its focal points proposed for the authorisation
+    of its Cancillería — through this action, never by editing reference data."""
+    from enlace.core.models import Institution
+    from enlace.directory.actions import review_group
+    from enlace.directory.models import Contact
+    from enlace.directory.validation import normalize_name
+
+    if not (is_secretariat(user) and user.has_perm("agreements.onboard_party")):
+        raise PermissionDenied(_("Solo la Secretaría Técnica incorpora nuevas partes."))
+    clean = clean_party_data(data)
+    country = Country.objects.create(code=clean["code"], name_es=clean["name_es"], name_en=clean["name_en"],
+                                     kind=clean["kind"], in_network=clean["kind"] == Country.Kind.MEMBER,
+                                     timezone=clean["timezone"])
+    by_acronym = {}
+    for row in clean["institutions"]:
+        inst = Institution.objects.create(country=country, **row)
+        by_acronym[row["acronym"]] = inst
+    group = review_group()
+    proposed = []
+    for row in clean["contacts"]:
+        inst = by_acronym[row.pop("institution")]
+        contact = Contact(owner_institution=inst, created_by=user, status=Contact.Status.PROPOSED,
+                          timezone=clean["timezone"], handling_no_judicial_use=False,
+                          distribution=Distribution.GROUP, sharing_group=group,
+                          proposal_expires_on=timezone.localdate() + datetime.timedelta(days=60),
+                          normalized_name=normalize_name(row["first_name"], row["last_name"]), **row)
+        contact.clean_sharing()
+        contact.save()
+        proposed.append(contact.pk)
+    log_event("write", user=user, obj=country, after={"code": country.code, "kind": country.kind,
+                                                       "in_network": country.in_network},
+              detail={"action": "onboard_party", "institutions": len(by_acronym), "proposed_contacts": proposed})
+    return country

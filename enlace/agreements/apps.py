@@ -16,6 +16,8 @@ class AgreementsConfig(AppConfig):
     web_prefix = "acuerdos/"
     nav_entries = [
         {"url": "agreements:list", "label": _("Acuerdos"), "perm": "agreements.view_agreement", "order": 40},
+        {"url": "agreements:onboard", "label": _("Incorporar una parte"), "perm": "agreements.onboard_party",
+         "order": 42},
     ]
     home_cards = [
         {"url": "agreements:list", "title": _("Acuerdos de intercambio"), "perm": "agreements.view_agreement",

@@ -81,6 +81,40 @@ def agreement_new(request):
     return render(request, "agreements/new.html", {"form": form}, status=status)
 
 
+def _lines(text: str, keys: tuple[str, ...]) -> list[dict]:
+    """``a | b | c`` lines of a textarea as dicts (the action validates every value)."""
+    rows = []
+    for line in (text or "").splitlines()[:200]:
+        if line.strip():
+            parts = [p.strip() for p in line.split("|")]
+            rows.append(dict(zip(keys, parts + [""] * (len(keys) - len(parts)))))
+    return rows
+
+
+def onboard_party(request):
+    """The ST incorporates a new party (GET: the form; POST: ``do_onboard_party``)."""
+    if not request.user.has_perm("agreements.onboard_party"):
+        raise Http404
+    errors, data = {}, request.POST
+    if request.method == "POST":
+        payload = {k: data.get(k) for k in ("code", "name_es", "name_en", "kind", "timezone")}
+        payload["institutions"] = _lines(data.get("institutions"), ("type", "name", "acronym"))
+        payload["contacts"] = _lines(data.get("contacts"), ("first_name", "last_name", "position", "email", "phone",
+                                                            "institution"))
+        try:
+            country = actions.do_onboard_party(request.user, payload)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("%(name)s se incorporó. Sus puntos focales esperan la autorización de su "
+                                        "Cancillería.") % {"name": country.name})
+            return redirect("agreements:list")
+    return render(request, "agreements/onboard.html", {"errors": errors, "data": data},
+                  status=400 if errors else 200)
+
+
 def share_list(request):
     """What the user's country shared under agreements, and what stopped being shared."""
     if not request.user.has_perm("agreements.view_agreementshare"):

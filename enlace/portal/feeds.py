@@ -58,6 +58,6 @@ def sitemap(request, lang="es"):
             urls.append(base + reverse(f"portal:{name}", kwargs={"lang": code}))
         for slug in public.SECTIONS:
             urls.append(base + reverse("portal:section", kwargs={"lang": code, "slug": slug}))
-        urls += [base + public.entry_url(item, code) for item in public.published().only("pk")[:5000]]
+        urls += [base + public.entry_url(item, code) for item in public.published().select_related(None).only("pk")[:5000]]
     body = render_to_string("portal/sitemap.xml", {"urls": urls})
     return HttpResponse(body, content_type="application/xml; charset=utf-8")

@@ -127,6 +127,8 @@ class RequireMFAMiddleware:
         if is_public(path):
             return self.get_response(request)
         user = request.user
+        if path == "/" and not user.is_authenticated:
+            return self.get_response(request)  # "/" is the public portal's home for visitors (issue 12)
         if not user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={path}")
         if not user.is_verified():

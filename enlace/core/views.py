@@ -13,6 +13,11 @@ from .home import home_cards
 
 
 def home(request):
+    if not request.user.is_authenticated:
+        # A visitor without an account gets the public portal; officials their workspace.
+        from enlace.portal.public import home as portal_home
+
+        return portal_home(request, lang=(getattr(request, "LANGUAGE_CODE", "es") or "es")[:2])
     return render(request, "core/home.html", {"cards": home_cards(request.user)})
 
 

@@ -1,6 +1,6 @@
 """Benchmark: regional statistics dashboards over ~10 million submission cells on PostgreSQL.
 
-    .venv/bin/python bench/statistics/run.py [--periods 72] [--extra-indicators 51] [--requests 100]
+    .venv/bin/python bench/statistics/run.py [--periods 72] [--extra-indicators 60] [--requests 100]
 
 1. starts a throw-away PostgreSQL cluster with *durable* settings (fsync, synchronous_commit and
    full_page_writes keep their defaults), migrates it and loads the reference data (the shipped
@@ -43,7 +43,7 @@ def pct(values, p):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--periods", type=int, default=72)
-    ap.add_argument("--extra-indicators", type=int, default=51)
+    ap.add_argument("--extra-indicators", type=int, default=60)
     ap.add_argument("--requests", type=int, default=100)
     args = ap.parse_args(argv)
     from run import Cluster  # bench/centres/run.py: the durable throw-away cluster

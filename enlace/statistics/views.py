@@ -84,7 +84,10 @@ def dashboard(request):
     ctx = {"period": period, "periods": periods, "small": 11}
     if period is not None:
         ctx.update(dashboard_context(request.user, period, request.GET.get("indicator", "")))
-        ctx["enlace"] = figures.enlace_figures(request.user)
+        labels = {"case_types": _("Casos por tipo"), "modus": _("Casos por modus operandi"),
+                  "roles": _("Personas por función en el caso"), "legs": _("Tramos de ruta (origen > destino)"),
+                  "exchange": _("Solicitudes del intercambio por estado"), "occupancy": _("Ocupación de centros")}
+        ctx["enlace"] = {labels.get(k, k): v for k, v in figures.enlace_figures(request.user).items()}
     return render(request, "statistics/dashboard.html", ctx)
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks", "django_tasks_db", "enlace.statistics",  # statistics: reports built by `enlace db_worker`
     "enlace.agreements",
     "enlace.teams",
+    "enlace.coordination",
     "enlace.portal", "enlace.practices", "enlace.training",  # issue 12: portal, practices, training
 ]
 

@@ -543,10 +543,13 @@ class _Planter:
         centre = cx.do_create_centre(mgr, distribution=Distribution.COUNTRY, name=f"Centro {tc}", centre_type="shelter",
                                      place=tc, lat=14.68, lon=-92.14, capacity_men=100, capacity_women=0,
                                      capacity_families=0, capacity_children=0, services=["health"])
+        # The same person in every family, on purpose: a migrant who comes back is what the centres'
+        # "same person?" check links, and what it shows of the earlier stays must respect their
+        # audience. The token is in the place and the reception notes.
         stay = cx.do_register_entry(mgr, centre, {
             "entry_date": today - datetime.timedelta(days=3), "entry_mode": "interception", "entry_place": ts,
-            "given_names": ts, "surname_1": ts, "surname_2": ts, "sex": "M", "dob": datetime.date(1990, 1, 1),
-            "nationality": "HND", "age_band": "adult", "doc_type": "Pasaporte", "doc_number": ts.upper()})
+            "care_notes": ts, "given_names": "María José", "surname_1": "Pérez", "surname_2": "López", "sex": "F",
+            "dob": datetime.date(1990, 1, 1), "nationality": "HND", "age_band": "adult"})
         belonging = cx.do_add_belonging(mgr, stay, {"item": f"Mochila {tb}", "description": tb, "bag_number": tb})
         figures = cx.do_import_figures(mgr, [{"centre": f"Albergue {tf}", "date": today, "capacity": 50,
                                               "nationality": "HND", "sex": "M", "age_band": "adult",

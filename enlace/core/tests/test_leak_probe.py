@@ -134,10 +134,11 @@ class Probe:
             response = client.get(url)
         if response.status_code >= 500:
             self.findings.errors[url].add(response.status_code)
-        if response.status_code in (301, 302, 303, 307, 308, 304, 204):
-            return response, ""
         try:
-            text = crawl.response_text(response)
+            if response.status_code in (301, 302, 303, 307, 308, 304, 204):
+                text = " ".join(f"{k}: {v}" for k, v in response.items())  # a redirect says where to
+            else:
+                text = crawl.response_text(response)
         except Exception as exc:  # noqa: BLE001 - an export we cannot unpack is a finding, not a crash
             self.findings.errors[url].add(f"unreadable: {type(exc).__name__}")
             return response, ""

@@ -64,7 +64,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 def redact(value, key: str = ""):
     """What may be kept of a before/after/detail value: codes, ids, flags; never free text."""
     if isinstance(value, dict):
-        return {k: redact(v, k) for k, v in value.items()}
+        return {str(k): redact(v, str(k)) for k, v in value.items()}
     if key in SAFE_KEYS or key.endswith("_id") or key.endswith("_ids"):
         return value
     if value is None or isinstance(value, bool):

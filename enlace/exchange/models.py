@@ -146,16 +146,16 @@ class Message(ProtectedModel):
         constraints = [models.UniqueConstraint(fields=["created_by", "idempotency_key"],
                                                condition=~models.Q(idempotency_key=""),
                                                name="exchange_message_idempotency")]
-
-    @classmethod
-    def parties_q(cls, user, prefix: str = "") -> Q:
-        """The parties of the message's thread."""
-        return Thread.parties_q(user, f"{prefix}thread__")
         verbose_name = _("mensaje")
         verbose_name_plural = _("mensajes")
 
     def __str__(self) -> str:
         return f"{self.thread_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def parties_q(cls, user, prefix: str = "") -> Q:
+        """The parties of the message's thread."""
+        return Thread.parties_q(user, f"{prefix}thread__")
 
 
 class Receipt(ProtectedModel):

@@ -426,18 +426,19 @@ def do_transfer_stay(user, stay: Stay, to_centre: Centre, *, date) -> Stay:
         raise ValidationError({"centre": _("Elija otro centro.")})
     if to_centre.capacity and _open_count(to_centre) >= to_centre.capacity:
         raise ValidationError({"centre": _("El centro de destino está lleno.")})
-    _close(stay, date, "transfer", to_centre.name)
+    # No centre names copied between stays: either stay may be shared more narrowly than the other's
+    # centre; ``transferred_from`` links them and each is read through the policy.
+    _close(stay, date, "transfer", "")
     stay.save(update_fields=["exit_date", "exit_reason", "exit_destination", "updated_at"])
     new = Stay(centre=to_centre, owner_institution=to_centre.owner_institution, created_by=user,
-               entry_date=date, entry_mode="transfer", entry_place=stay.centre.name, transferred_from=stay,
+               entry_date=date, entry_mode="transfer", transferred_from=stay,
                distribution=stay.distribution if stay.distribution != Distribution.GROUP else Distribution.INSTITUTION)
     for f in (*IDENTITY_FIELDS, "nationality", "documents_seen", "biometric_refs", "age_band", "vulnerabilities",
               "vulnerability", "care_decision", "referrals", "child_protection"):
         setattr(new, f, getattr(stay, f))
     new.identity_status = Stay.Identity.RETURNING
-    new.identity_matches = [{"stay": stay.pk, "centre": stay.centre.name, "entry_date": stay.entry_date.isoformat(),
-                             "open": False, "probability": None, "agreed": [], "same_document": True,
-                             "reused": False}]
+    new.identity_matches = [{"stay": stay.pk, "open": False, "probability": None, "agreed": [],
+                             "same_document": True, "reused": False}]
     new.clean_sharing()
     new.save()
     # Belongings travel with the person: current versions are copied to the new stay.
@@ -446,7 +447,7 @@ def do_transfer_stay(user, stay: Stay, to_centre: Centre, *, date) -> Stay:
                                  distribution=Distribution.INSTITUTION, item_key=b.item_key, version=1, item=b.item,
                                  description=b.description, value=b.value, currency=b.currency,
                                  bag_number=b.bag_number, photo=b.photo, status=b.status,
-                                 change_reason=_("Traslado desde %(c)s") % {"c": stay.centre.name})
+                                 change_reason=_("Traslado"))
     log_event("write", user=user, obj=stay, after={"exit_reason": "transfer"},
               detail={"action": "transfer", "to_centre": to_centre.pk, "new_stay": new.pk})
     return new

@@ -64,8 +64,9 @@ def check(stay, earlier) -> tuple[str, list[dict]]:
             status = "reused"
         elif hit is not None and status != "reused":
             status = "returning"
-        matches.append({"stay": s.pk, "centre": s.centre.name, "entry_date": s.entry_date.isoformat(),
-                        "open": s.exit_date is None, "probability": round(hit[0], 4) if hit else None,
+        # Ids and scores only: the matched stay may be narrower than this one (another institution),
+        # so its content (centre, dates) is looked up through the policy when shown, never copied here.
+        matches.append({"stay": s.pk, "open": s.exit_date is None, "probability": round(hit[0], 4) if hit else None,
                         "agreed": sorted(hit[1]) if hit else [], "same_document": same_doc, "reused": reused})
     matches.sort(key=lambda m: (-(m["probability"] or 0), m["stay"]))
     return status, matches[:20]

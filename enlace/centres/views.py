@@ -250,8 +250,12 @@ def stay_detail(request, pk):
         audit_listing(user, CareRecord, [c.pk for c in care], kind="list", query=f"stay={stay.pk}")
     can_exit = can(user, stay, "exit")
     centres = Centre.objects.restrict(user, "register").exclude(pk=stay.centre_id).order_by("name")
+    # Earlier stays matched at entry, as this reader may see them (the others are only counted).
+    ids = [m["stay"] for m in stay.identity_matches]
+    visible = {s.pk: s for s in Stay.objects.restrict(user, "view").filter(pk__in=ids).select_related("centre")}
+    matches = [(m, visible[m["stay"]]) for m in stay.identity_matches if m["stay"] in visible]
     return render(request, "centres/stay_detail.html", {
-        "stay": stay, "current": [b for b in items if b.current], "history": items,
+        "stay": stay, "matches": matches, "hidden_matches": len(ids) - len(matches), "current": [b for b in items if b.current], "history": items,
         "held": any(b.current and b.status == "held" for b in items),
         "care": care, "can_exit": can_exit, "can_change": can(user, stay, "change"),
         "can_belongings": can(user, stay, "belongings"), "can_care": can(user, stay, "care"),

@@ -184,3 +184,23 @@ def test_belongings_receipt_renders_and_history_keeps_every_version():
     assert Notification.objects.filter(kind="centres.belongings_discrepancy").exists()
     page = client.get(f"/centros/estancias/{stay.pk}/").content.decode()
     assert "Samsung A12" in page and "sustituida" in page
+
+
+def test_a_match_with_another_institutions_stay_shows_no_content_of_it():
+    """Same person? is answered across the country's institutions, but what the other institution holds
+    (its centre, dates) is read through the policy: the reader only learns that a match exists."""
+    police = manager("GTM", inst=f.institution("GTM", "police", name="Policía GTM centros"))
+    migration = manager("GTM", inst=f.institution("GTM", "migration", name="Migración GTM centros"))
+    hidden = centre(police, distribution=Distribution.INSTITUTION, name="Centro reservado de la policía")
+    first = entry(police, hidden, given_names="José Luis", surname_1="Hernández", surname_2="Pérez",
+                  dob=datetime.date(1988, 3, 7), doc_type="Pasaporte", doc_number="G12345678")
+    actions.do_register_exit(police, first, exit_date=TODAY() - datetime.timedelta(days=1), exit_reason="release")
+    again = entry(migration, centre(migration), given_names="José Luis", surname_1="Hernández",
+                  surname_2="Pérez", dob=datetime.date(1988, 3, 7), doc_type="Pasaporte", doc_number="G12345678",
+                  entry_date=TODAY(), distribution=Distribution.NETWORK)
+    assert again.identity_status == "returning"
+    page = f.verified_client(migration).get(f"/centros/estancias/{again.pk}/").content.decode()
+    assert "Centro reservado de la policía" not in page and "1 estancia más de otra institución" in page
+    api = f.token_client(manager("MEX")).get(f"/api/v1/centros/estancias/{again.pk}/")
+    assert api.status_code in (200, 404)
+    assert "Centro reservado" not in api.content.decode()

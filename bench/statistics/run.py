@@ -114,6 +114,9 @@ def _bench(args, cluster) -> int:
         with cur.cursor.copy("COPY bench_keys FROM STDIN") as copy:
             for ind, dim, cat in keys:
                 copy.write_row((ind_ids[ind], dim, cat))
+        # Bulk load as a restore would: the foreign keys are known to hold (every row joins existing
+        # submissions and indicators), so their per-row triggers are skipped for this one statement.
+        cur.execute("SET session_replication_role = replica")
         cur.execute("""
             INSERT INTO stats_cell (submission_id, indicator_id, dimension, category, value, published)
             SELECT s.id, k.indicator_id, k.dimension, k.category, v.value, v.value >= 11
@@ -121,6 +124,7 @@ def _bench(args, cluster) -> int:
             CROSS JOIN LATERAL (SELECT (abs(hashtext(s.id::text || k.category || k.indicator_id::text)) % 400)
                                 AS value) v""")
         cells = cur.rowcount
+        cur.execute("SET session_replication_role = DEFAULT")
         cur.execute("ANALYZE")
     load_s = time.perf_counter() - t0
     print(f"cells: {cells:,} in {load_s:.1f} s", flush=True)
@@ -138,7 +142,7 @@ def _bench(args, cluster) -> int:
         page.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200
         t = time.perf_counter()
-        r = api.get(f"/api/v1/estadisticas/regional/?period={p.code}")
+        r = api.get(f"/api/v1/estadisticas/regional/?period={p.code}&indicator={rng.choice(codes)}")
         apit.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200
     print(f"dashboard page: p50 {pct(page, 50):.0f} ms, p95 {pct(page, 95):.0f} ms, max {max(page):.0f} ms", flush=True)
@@ -166,7 +170,7 @@ satisfied): own country whole, ten others through their published cells only.
 | measure | p50 | p95 | max | target |
 |---|---|---|---|---|
 | dashboard page `/estadisticas/?period=&indicator=` ({args.requests} requests) | {pct(page, 50):.0f} ms | {pct(page, 95):.0f} ms | {max(page):.0f} ms | p95 ≤ 300 ms |
-| regional API `/api/v1/estadisticas/regional/?period=` (all indicators, all breakdowns) | {pct(apit, 50):.0f} ms | {pct(apit, 95):.0f} ms | {max(apit):.0f} ms | — |
+| regional API `/api/v1/estadisticas/regional/?period=&indicator=` (all totals and flows, one indicator's breakdowns) | {pct(apit, 50):.0f} ms | {pct(apit, 95):.0f} ms | {max(apit):.0f} ms | — |
 
 Report "Diagnóstico regional" for one period (all {len(ind_ids)} indicators: PDF with one chart per
 breakdown + flow map, XLSX annex): **{report_s:.1f} s** (target ≤ 30 s); PDF {len(pdf) // 1024} KiB,

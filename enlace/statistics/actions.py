@@ -168,8 +168,11 @@ def check_values(values: dict, *, where=None) -> dict:
                 "where": place(key), "key": "/".join(k for k in key if k)})
             continue
         try:
-            value = int(str(raw).strip()) if not isinstance(raw, float) or raw.is_integer() else None
-        except ValueError:
+            if isinstance(raw, float):
+                value = int(raw) if raw.is_integer() else None
+            else:
+                value = int(str(raw).strip())
+        except (ValueError, OverflowError):
             value = None
         if value is None or isinstance(raw, bool):
             errors.append(_("%(where)sel valor «%(raw)s» no es un número entero.") % {"where": place(key), "raw": raw})

@@ -109,17 +109,22 @@ class SubmissionViewSet(_Base):
         return Response(SubmissionSerializer(sub).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.STR)], responses=OpenApiTypes.OBJECT)
+@extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.STR), OpenApiParameter("indicator", OpenApiTypes.STR)],
+               responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 def regional(request):
-    """Regional figures of a period as the caller may see them (give-to-get, small cells suppressed)."""
+    """Regional figures of a period as the caller may see them (give-to-get, small cells suppressed);
+    ``indicator`` limits the breakdowns to one indicator (totals and flows are always whole)."""
     if not request.user.has_perm("stats.view_submission"):
         raise Http404
     code = str(request.query_params.get("period", ""))[:12]
+    if "\x00" in code:
+        raise ValidationError({"period": [_("Período desconocido.")]})
     period = Period.objects.filter(code=code).first() if code else Period.objects.first()
     if period is None:
         raise ValidationError({"period": [_("Período desconocido.")]})
-    view = figures.regional(request.user, period)
+    indicator = str(request.query_params.get("indicator", ""))[:30]
+    view = figures.regional(request.user, period, breakdown_for=[indicator] if indicator else None)
     return Response({"period": period.code, "small_cell": 11, "given": view.given, "countries": view.countries,
                      "totals": view.totals, "breakdown": view.breakdown,
                      "flows": [{"from": o, "to": d, "value": v} for (o, d), v in sorted(view.flows.items())]})

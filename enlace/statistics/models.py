@@ -259,6 +259,10 @@ class Cell(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "indicator", "dimension", "category"],
                                                name="stats_one_cell")]
+        # Totals are read on every dashboard: a partial index holds only them (one row per indicator
+        # and submission instead of a scan of every breakdown).
+        indexes = [models.Index(fields=["submission", "indicator"], condition=models.Q(dimension=""),
+                                name="stats_cell_totals")]
 
 
 class Report(ProtectedModel):

@@ -375,7 +375,8 @@ def reports(request):
     _perm(request.user, "stats.view_report")
     if request.method == "POST":
         _perm(request.user, "stats.add_report")
-        period = Period.objects.filter(code=request.POST.get("period", "")).first()
+        code = request.POST.get("period", "")[:12]
+        period = Period.objects.filter(code=code).first() if "\x00" not in code else None
         if period is None:
             messages.error(request, _("Elija un período."))
             return redirect("statistics:reports")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
 from enlace.sharing.access import require
-from enlace.sharing.actions import sharing_snapshot
+from enlace.sharing.actions import check_onward_sharing, sharing_snapshot
 from enlace.sharing.policy import Distribution, audience_of, has_model_permission
 
 from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
@@ -128,6 +128,7 @@ def do_change_case_sharing(user, case: Case, *, distribution: str, sharing_group
         raise Http404
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+    check_onward_sharing(case, distribution, sharing_group)  # shared under an agreement or team: stays inside
     before = sharing_snapshot(case)
     case.distribution = distribution
     case.sharing_group = sharing_group

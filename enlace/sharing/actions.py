@@ -27,7 +27,7 @@ def _check_owner(user, record) -> None:
         raise Http404
 
 
-def _check_onward_sharing(record, distribution: str, sharing_group) -> None:
+def check_onward_sharing(record, distribution: str, sharing_group) -> None:
     """A record shared under an agreement or a joint team stays inside it: it may be narrowed (to the
     institution or the country) but never re-shared to anyone outside the agreement or the team."""
     current = record.sharing_group if record.distribution == Distribution.GROUP and record.sharing_group_id else None
@@ -50,7 +50,7 @@ def do_change_sharing(user, record, *, distribution: str, sharing_group: Sharing
     if distribution == Distribution.PUBLIC:
         raise ValidationError({"distribution": _("Para hacer público un registro use el paso de publicación del portal.")})
     record.check_sharing_change(user, distribution)
-    _check_onward_sharing(record, distribution, sharing_group)
+    check_onward_sharing(record, distribution, sharing_group)
     before = sharing_snapshot(record)
     record.distribution = distribution
     record.sharing_group = sharing_group

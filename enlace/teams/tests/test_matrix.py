@@ -68,3 +68,20 @@ def test_workspace_entries_follow_the_members(world):
         assert TeamEntry.objects.restrict(user, "count").filter(pk=task.pk).exists() is visible
         page = f.verified_client(user).get(f"/equipos/{t.pk}/")
         assert ("Consultar registros de salida" in page.content.decode()) is visible
+
+
+def test_a_case_shared_in_a_team_cannot_be_reshared_outside_it(world):
+    from enlace.cases.actions import do_change_case_sharing
+    from enlace.cases.models import Case
+    from enlace.cases.tests.helpers import make_case
+
+    gtm, hnd = world["GTM"], world["HND"]
+    t = team(gtm, ("HND",), accept_by=[hnd])
+    case = make_case(gtm, distribution="institution")
+    do_share_into_team(gtm, t, case)
+    assert Case.objects.restrict(hnd, "view").filter(pk=case.pk).exists()
+    with pytest.raises(ValidationError):
+        do_change_case_sharing(gtm, Case.objects.restrict(gtm, "view").get(pk=case.pk), distribution="network")
+    assert not Case.objects.restrict(world["PAN"], "view").filter(pk=case.pk).exists()
+    do_change_case_sharing(gtm, Case.objects.restrict(gtm, "view").get(pk=case.pk), distribution="country")
+    assert not Case.objects.restrict(hnd, "view").filter(pk=case.pk).exists()

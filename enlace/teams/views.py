@@ -63,6 +63,20 @@ def team_new(request):
     return render(request, "teams/new.html", ctx)
 
 
+def _seen_log(team, shared) -> list:
+    """Who saw what: the audit's read events on the team and on the records shared in it (country,
+    institution, object and time only: the audit keeps no content). One bounded query."""
+    from django.db.models import Q
+
+    from enlace.audit.models import AuditEvent
+
+    q = Q(object_type="teams.jointteam", object_id=str(team.pk))
+    for e in shared:
+        q |= Q(object_type=e.record_type, object_id=str(e.record_id))
+    return list(AuditEvent.objects.filter(q, kind__in=["read", "export"]).order_by("-seq").only(
+        "at", "country_code", "institution_id", "object_type", "object_id", "kind")[:100])
+
+
 def team_detail(request, pk):
     team = access_by_id(JointTeam, request.user, pk)
     members = list(TeamMember.objects.filter(team=team).select_related("country"))
@@ -72,12 +86,14 @@ def team_detail(request, pk):
     entries = list(TeamEntry.objects.restrict(request.user, "list").filter(team=team).select_related(
         "owner_institution__country", "created_by")[:300]) if is_member else []
     audit_listing(request.user, TeamEntry, [e.pk for e in entries], purpose=f"team {team.pk}")
+    shared = [e for e in entries if e.kind == TeamEntry.Kind.SHARED]
+    seen_log = _seen_log(team, shared) if is_member else []
     my_cases = list(Case.objects.restrict(request.user, "share").filter(
         owner_institution=request.user.institution_id)[:100]) if is_member and team.status == "open" else []
     return render(request, "teams/detail.html", {
         "team": team, "members": members, "is_member": is_member,
         "tasks": [e for e in entries if e.kind == TeamEntry.Kind.TASK],
-        "shared": [e for e in entries if e.kind == TeamEntry.Kind.SHARED],
+        "shared": shared, "seen_log": seen_log,
         "documents": [e for e in entries if e.kind == TeamEntry.Kind.DOCUMENT],
         "timeline": entries, "my_cases": my_cases,
         "can_answer": JointTeam.objects.restrict(request.user, "accept").filter(pk=team.pk).exists(),

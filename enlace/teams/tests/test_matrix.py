@@ -85,3 +85,16 @@ def test_a_case_shared_in_a_team_cannot_be_reshared_outside_it(world):
     assert not Case.objects.restrict(world["PAN"], "view").filter(pk=case.pk).exists()
     do_change_case_sharing(gtm, Case.objects.restrict(gtm, "view").get(pk=case.pk), distribution="country")
     assert not Case.objects.restrict(hnd, "view").filter(pk=case.pk).exists()
+
+
+def test_the_team_page_shows_who_saw_what(world):
+    from enlace.cases.tests.helpers import make_case
+
+    gtm, hnd = world["GTM"], world["HND"]
+    t = team(gtm, ("HND",), accept_by=[hnd])
+    case = make_case(gtm, distribution="institution")
+    do_share_into_team(gtm, t, case)
+    assert f.verified_client(hnd).get(f"/casos/{case.pk}/").status_code == 200
+    page = f.verified_client(gtm).get(f"/equipos/{t.pk}/").content.decode()
+    seen = page.split('id="team-seen"')[1]
+    assert f"cases.case {case.pk}" in seen and "<td>HND</td>" in seen

@@ -250,7 +250,7 @@ IDENTITY_FIELDS = ("given_names", "surname_1", "surname_2", "sex", "dob", "doc_t
 
 
 def _apply_stay(stay: Stay, data: dict) -> None:
-    for f in ("entry_date", "entry_place", "entry_mode", "age_band", "care_notes", *IDENTITY_FIELDS):
+    for f in ("entry_date", "entry_place", "entry_mode", "age_band", "care_notes", "profile", *IDENTITY_FIELDS):
         if f in data:
             value = data[f]
             if isinstance(value, str):
@@ -279,6 +279,8 @@ def _apply_stay(stay: Stay, data: dict) -> None:
         errors["sex"] = _("Indique el sexo.")
     if stay.age_band not in dict(choices.AGE_BANDS):
         errors["age_band"] = _("Indique el grupo de edad.")
+    if stay.profile not in dict(choices.PROFILES):
+        errors["profile"] = _("Valor desconocido: «%(v)s».") % {"v": str(stay.profile)[:40]}
     if errors:
         raise ValidationError(errors)
     _check_band(stay)
@@ -363,7 +365,7 @@ def do_update_identity(user, stay: Stay, data: dict) -> Stay:
     stay = require(user, stay, "change")
     allowed = {k: v for k, v in data.items() if k in (*IDENTITY_FIELDS, "documents_seen", "biometric_refs",
                                                        "nationality", "vulnerabilities", "care_decision",
-                                                       "care_notes", "age_band")}
+                                                       "care_notes", "age_band", "profile")}
     before = {"identity_status": stay.identity_status, "age_band": stay.age_band}
     _apply_stay(stay, allowed)
     stay.clean_sharing()
@@ -433,7 +435,7 @@ def do_transfer_stay(user, stay: Stay, to_centre: Centre, *, date) -> Stay:
     new = Stay(centre=to_centre, owner_institution=to_centre.owner_institution, created_by=user,
                entry_date=date, entry_mode="transfer", transferred_from=stay,
                distribution=stay.distribution if stay.distribution != Distribution.GROUP else Distribution.INSTITUTION)
-    for f in (*IDENTITY_FIELDS, "nationality", "documents_seen", "biometric_refs", "age_band", "vulnerabilities",
+    for f in (*IDENTITY_FIELDS, "nationality", "documents_seen", "biometric_refs", "age_band", "vulnerabilities", "profile",
               "vulnerability", "care_decision", "referrals", "child_protection"):
         setattr(new, f, getattr(stay, f))
     new.identity_status = Stay.Identity.RETURNING

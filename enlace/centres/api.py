@@ -101,7 +101,7 @@ class StaySerializer(SharingFieldsSerializer, serializers.ModelSerializer):
         model = Stay
         fields = ["id", "centre", "entry_date", "entry_place", "entry_mode", "given_names", "surname_1", "surname_2",
                   "sex", "dob", "nationality", "doc_type", "doc_number", "identity_verified", "documents_seen",
-                  "biometric_refs", "age_band", "vulnerabilities", "care_decision", "referral_kinds", "referrals",
+                  "biometric_refs", "age_band", "profile", "vulnerabilities", "care_decision", "referral_kinds", "referrals",
                   "exit_date", "exit_reason", "exit_destination", "identity_status", "identity_matches",
                   "child_protection", "owner_institution", "owner_country", "distribution", "handling_codes"]
         read_only_fields = ["referrals", "exit_date", "exit_reason", "exit_destination", "identity_status",

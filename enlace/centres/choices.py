@@ -75,6 +75,15 @@ EXIT_REASONS = [
     ("death", _("Fallecimiento")),
 ]
 
+# 3.6.a: what the migration procedure identified about the person (smuggling and related crimes).
+PROFILES = [
+    ("", _("No identificado")),
+    ("smuggled_migrant", _("Migrante objeto de tráfico ilícito")),
+    ("related_crime_victim", _("Víctima de delitos conexos")),
+    ("trafficking_victim", _("Víctima de trata de personas")),
+    ("suspected_smuggler", _("Presunto traficante de migrantes")),
+]
+
 SEXES = [("F", _("Mujer")), ("M", _("Hombre")), ("X", _("Otro / no consta"))]
 
 AGE_BANDS = [

@@ -46,12 +46,13 @@ class StayFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(label=_("Solo abiertas"), field_name="exit_date", lookup_expr="isnull")
     age_band = django_filters.ChoiceFilter(label=_("Grupo de edad"), choices=choices.AGE_BANDS)
     identity_status = django_filters.ChoiceFilter(label=_("¿Misma persona?"), choices=Stay.Identity.choices)
+    profile = django_filters.ChoiceFilter(label=_("Identificado en el procedimiento"), choices=choices.PROFILES[1:])
     entered_from = django_filters.DateFilter(label=_("Ingreso desde"), field_name="entry_date", lookup_expr="gte")
     entered_to = django_filters.DateFilter(label=_("Ingreso hasta"), field_name="entry_date", lookup_expr="lte")
 
     class Meta:
         model = Stay
-        fields = ["q", "centre", "open", "age_band", "identity_status", "entered_from", "entered_to"]
+        fields = ["q", "centre", "open", "age_band", "identity_status", "profile", "entered_from", "entered_to"]
 
     def by_text(self, qs, name, value):
         for w in _words(value):

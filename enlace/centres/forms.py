@@ -94,6 +94,8 @@ class StayForm(forms.Form):
     vulnerabilities = forms.MultipleChoiceField(label=_("Condiciones de vulnerabilidad"),
                                                 choices=choices.VULNERABILITIES, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
+    profile = forms.ChoiceField(label=_("Identificado en el procedimiento (3.6.a)"), choices=choices.PROFILES,
+                                required=False)
     care_decision = forms.MultipleChoiceField(label=_("Atención decidida en la recepción"),
                                               choices=choices.CARE_DECISIONS, required=False,
                                               widget=forms.CheckboxSelectMultiple)

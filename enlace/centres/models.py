@@ -153,6 +153,8 @@ class Stay(ProtectedModel):
     age_band = models.CharField(_("grupo de edad"), max_length=16, choices=choices.AGE_BANDS)
     vulnerabilities = models.CharField(_("condiciones de vulnerabilidad"), max_length=400, blank=True)
     vulnerability = models.CharField(_("condición principal"), max_length=30, blank=True)
+    profile = models.CharField(_("identificado en el procedimiento"), max_length=24, choices=choices.PROFILES,
+                               blank=True, help_text=_("Plan 3.6.a: migrante objeto de tráfico, víctima o presunto traficante."))
     care_decision = models.CharField(_("atención decidida en la recepción"), max_length=300, blank=True)
     care_notes = models.TextField(_("notas de recepción"), blank=True, max_length=5000)
     referrals = models.JSONField(_("derivaciones"), default=list, blank=True)

@@ -206,13 +206,15 @@ def stay_export(request):
         return _bad_filter(request, fs, "centres/stay_list.html")
     qs = list(qs.order_by("-entry_date", "-pk")[:50000])
     rows = [(s.pk, s.centre.name, s.entry_date, s.get_entry_mode_display(), s.caption, s.get_sex_display(), s.dob,
-             s.nationality, s.get_age_band_display(), ", ".join(s.vulnerability_labels()),
+             s.nationality, s.get_age_band_display(), s.get_profile_display() if s.profile else "",
+             ", ".join(s.vulnerability_labels()),
              s.get_identity_status_display(), s.exit_date, s.get_exit_reason_display() if s.exit_reason else "")
             for s in qs]
     log_event("export", user=request.user, object_type="centres.stay", personal_data=True,
               detail={"count": len(rows), "ids": [s.pk for s in qs][:500], "format": "xlsx"})
     header = [_("N.º"), _("Centro"), _("Ingreso"), _("Forma de llegada"), _("Nombre"), _("Sexo"), _("Nacimiento"),
-              _("Nacionalidad"), _("Grupo de edad"), _("Vulnerabilidad"), _("¿Misma persona?"), _("Salida"),
+              _("Nacionalidad"), _("Grupo de edad"), _("Identificado en el procedimiento"), _("Vulnerabilidad"),
+              _("¿Misma persona?"), _("Salida"),
               _("Motivo de salida")]
     return xlsx_response("estancias.xlsx", [(_("Estancias"), header, rows)])
 

@@ -204,3 +204,20 @@ def test_a_match_with_another_institutions_stay_shows_no_content_of_it():
     api = f.token_client(manager("MEX")).get(f"/api/v1/centros/estancias/{again.pk}/")
     assert api.status_code in (200, 404)
     assert "Centro reservado" not in api.content.decode()
+
+
+def test_the_procedure_records_smugglers_smuggled_migrants_and_victims_3_6_a():
+    user = manager("GTM")
+    c = centre(user)
+    api = f.token_client(user)
+    r = api.post("/api/v1/centros/estancias/", {
+        "centre": c.pk, "entry_date": TODAY().isoformat(), "entry_mode": "interception", "surname_1": "Guía",
+        "sex": "M", "nationality": "GTM", "age_band": "adult", "profile": "suspected_smuggler"}, format="json")
+    assert r.status_code == 201 and r.json()["profile"] == "suspected_smuggler"
+    entry(user, c, profile="smuggled_migrant")
+    rows = api.get("/api/v1/centros/estancias/?profile=suspected_smuggler").json()["results"]
+    assert [row["surname_1"] for row in rows] == ["Guía"]
+    r = api.post("/api/v1/centros/estancias/", {
+        "centre": c.pk, "entry_date": TODAY().isoformat(), "entry_mode": "interception", "surname_1": "X",
+        "sex": "M", "nationality": "GTM", "age_band": "adult", "profile": "jefe"}, format="json")
+    assert r.status_code == 400 and "profile" in r.json()["error"]["fields"]

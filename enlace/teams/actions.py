@@ -273,6 +273,35 @@ def do_start_team_thread(user, team: JointTeam, *, subject: str, body: str):
     return thread
 
 
+def _withdraw_own_records(user, team) -> list[str]:
+    """The records the leaving country shared in the team go back to its country (those the user may
+    re-share; any other stays until its owner institution narrows it)."""
+    from django.apps import apps
+
+    from enlace.cases.actions import do_change_case_sharing
+    from enlace.cases.models import Case
+
+    out = []
+    entries = list(TeamEntry.objects.restrict(user, "view").filter(
+        team=team, kind=TeamEntry.Kind.SHARED, owner_institution__country=user.institution.country_id))
+    shareable = set(TeamEntry.objects.restrict(user, "share").filter(pk__in=[e.pk for e in entries])
+                    .values_list("pk", flat=True))
+    for entry in entries:
+        if entry.pk in shareable:  # its label leaves the team's timeline too
+            do_change_sharing(user, entry, distribution=Distribution.COUNTRY)
+        model = apps.get_model(entry.record_type)
+        record = model.objects.restrict(user, "share").filter(
+            pk=entry.record_id, distribution=Distribution.GROUP, sharing_group=team.workspace_group).first()
+        if record is None:
+            continue
+        if isinstance(record, Case):
+            do_change_case_sharing(user, record, distribution=Distribution.COUNTRY)
+        else:
+            do_change_sharing(user, record, distribution=Distribution.COUNTRY)
+        out.append(f"{entry.record_type}:{record.pk}")
+    return out
+
+
 @transaction.atomic
 def do_leave_team(user, team: JointTeam) -> TeamMember:
     """A member country leaves: the team's audience no longer includes it; its own records stay its own."""
@@ -285,12 +314,13 @@ def do_leave_team(user, team: JointTeam) -> TeamMember:
 
         raise Http404
     before = _snapshot(team)
+    withdrawn = _withdraw_own_records(user, team)
     member.status, member.decided_by, member.decided_at = TeamMember.Status.LEFT, user, timezone.now()
     member.save(update_fields=["status", "decided_by", "decided_at"])
     team.workspace_group.countries.remove(member.country)
     team.sharing_group.countries.remove(member.country)
     log_event("write", user=user, obj=team, before=before, after=_snapshot(team),
-              detail={"action": "leave", "country": member.country.code})
+              detail={"action": "leave", "country": member.country.code, "withdrawn": withdrawn})
     return member
 
 

@@ -50,6 +50,8 @@ def test_team_sharing_reaches_accepted_members_only_and_leaving_or_closing_cuts_
     do_leave_team(hnd, t)
     assert not any(_sees(hnd, record).values())
     assert all(_sees(hnd, own).values())
+    assert not any(_sees(gtm, own).values())  # what Honduras shared left the team with it
+    assert "Boletin-hnd-xq" not in f.verified_client(gtm).get(f"/equipos/{t.pk}/").content.decode()
     # Onward sharing of a record shared in the team is refused.
     with pytest.raises(ValidationError):
         do_change_sharing(gtm, Bulletin.objects.restrict(gtm, "view").get(pk=record.pk), distribution="network")

@@ -275,16 +275,36 @@ class _Planter:
 
     def generic(self, model, name, dp, dc):
         """One row of ``model`` written directly: text fields hold a token, required relations point to
-        the owner (institution, country, official), to reference rows, or to a canary parent of the
-        same family (made the same way when none exists)."""
+        the owner (institution, country, official), to reference rows (made the same way when there
+        are none, or when the relation is one-to-one), or to a canary parent of the same family."""
+        token = new_token()
+        dist = dc if model.sharing_parent else dp
+        kwargs = self._fields(model, token, name, dp)
+        record = model(distribution=dist, sharing_group=self.group if dist == Distribution.GROUP else None,
+                       created_by=self.owner, **kwargs)
+        record.save()
+        self.g.direct.append(f"{model._meta.label}#{record.pk}: written directly (no planter for its app)")
+        self.g.add(record, token, name)
+        return record
+
+    def _plain(self, model, depth):
+        """A row of a model that is not protected (a period, a workspace), written directly."""
+        if depth > 3:
+            raise ValueError(f"{model._meta.label}: relations too deep to fill")
+        record = model(**self._fields(model, new_token(), None, None, depth=depth + 1))
+        record.save()
+        return record
+
+    def _fields(self, model, token, name, dp, *, depth=0):
         from django.db import models as m
 
         from enlace.accounts.models import User
         from enlace.core.models import Country, Institution
 
-        token = new_token()
+        # Relations that are part of a uniqueness rule get a row of their own, never a shared one.
+        in_unique = {n for names in model._meta.unique_together for n in names}
+        in_unique |= {n for c in model._meta.constraints if isinstance(c, m.UniqueConstraint) for n in c.fields}
         kwargs = {}
-        parent_field = model.sharing_parent
         for fld in model._meta.concrete_fields:
             if fld.primary_key or fld.name in ("distribution", "sharing_group", "created_at", "updated_at",
                                                "created_by"):
@@ -294,13 +314,14 @@ class _Planter:
             elif fld.is_relation:
                 rel = fld.related_model
                 if issubclass(rel, ProtectedModel):
-                    if fld.null and fld.name != parent_field:
-                        continue
+                    if name is None or (fld.null and fld.name != model.sharing_parent):
+                        if fld.null:
+                            continue
+                        raise ValueError(f"{model._meta.label}.{fld.name}: a protected relation outside a family")
                     existing = None if fld.one_to_one else next(
                         (c for c in self.g.canaries if c.model is rel and c.family == name), None)
-                    parent = (rel.objects.unrestricted(reason="leak probe: planting").get(pk=existing.pk)
-                              if existing else self.generic(rel, name, dp, dp))
-                    kwargs[fld.name] = parent
+                    kwargs[fld.name] = (rel.objects.unrestricted(reason="leak probe: planting").get(pk=existing.pk)
+                                        if existing else self.generic(rel, name, dp, dp))
                 elif rel is User or issubclass(rel, User):
                     kwargs[fld.name] = self.owner
                 elif rel is Institution:
@@ -309,8 +330,10 @@ class _Planter:
                     kwargs[fld.name] = self.owner.institution.country
                 elif fld.null:
                     continue
+                elif fld.unique or fld.name in in_unique:
+                    kwargs[fld.name] = self._plain(rel, depth)
                 else:
-                    kwargs[fld.name] = rel._default_manager.order_by("pk").first()
+                    kwargs[fld.name] = rel._default_manager.order_by("pk").first() or self._plain(rel, depth)
             elif fld.choices:
                 if not (fld.has_default() or fld.blank):
                     kwargs[fld.name] = fld.choices[0][0]
@@ -320,7 +343,7 @@ class _Planter:
                 if (fld.max_length or 1000) >= len(token):
                     kwargs[fld.name] = token
                 elif not fld.blank and not fld.has_default():
-                    kwargs[fld.name] = "x"
+                    kwargs[fld.name] = token[-(fld.max_length or 1):]
             elif isinstance(fld, m.SlugField):
                 kwargs[fld.name] = token[: fld.max_length or 50]
             elif isinstance(fld, m.JSONField):
@@ -335,13 +358,7 @@ class _Planter:
                 kwargs[fld.name] = 1
             elif isinstance(fld, m.BooleanField):
                 kwargs[fld.name] = False
-        dist = dc if parent_field else dp
-        record = model(distribution=dist, sharing_group=self.group if dist == Distribution.GROUP else None,
-                       created_by=self.owner, **kwargs)
-        record.save()
-        self.g.direct.append(f"{model._meta.label}#{record.pk}: written directly (no planter for its app)")
-        self.g.add(record, token, name)
-        return record
+        return kwargs
 
     def testapp(self, name, dp, dc):
         if not apps.is_installed("enlace.sharing.tests.testapp"):

@@ -448,7 +448,7 @@ def probe_run(django_db_setup, django_db_blocker):
 
 
 def test_canaries_in_every_protected_model_at_every_distribution(probe_run):
-    assert not probe_run.coverage, probe_run.coverage
+    assert not probe_run.coverage, "\n".join(probe_run.coverage)
     print("written without an action:", probe_run.garden.direct)
     print("records without text (probed by id only):", probe_run.garden.textless)
     print("kept narrower by a domain rule:", probe_run.garden.kept)

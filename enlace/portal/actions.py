@@ -12,6 +12,7 @@ from enlace.sharing.access import require
 from enlace.sharing.policy import Distribution
 
 from .anonymity import check_public_fields
+from .caching import forget_version
 from .models import PortalEntry
 
 EDITABLE = ("kind", "title_es", "title_en", "summary_es", "summary_en", "body_es", "body_en", "link",
@@ -84,6 +85,7 @@ def do_approve_portal_entry(user, entry: PortalEntry) -> PortalEntry:
     check_public_fields(_public_fields(entry))
     entry.status, entry.published_at = PortalEntry.Status.PUBLISHED, timezone.now()
     do_publish_record(user, entry)
+    forget_version()
     return entry
 
 
@@ -96,6 +98,7 @@ def do_withdraw_portal_entry(user, entry: PortalEntry) -> PortalEntry:
     entry.save()
     log_event("sharing", user=user, obj=entry, before=before, after={"status": entry.status,
                                                                        "distribution": entry.distribution})
+    forget_version()
     return entry
 
 

@@ -12,18 +12,38 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpRespo
 from django.utils import translation
 
 LANGS = ("es", "en")
-MAX_AGE = 60
+MAX_AGE = 60          # what browsers and proxies may keep
+SERVER_TTL = 15 * 60  # what the server keeps: keyed by content version, so a change shows at once anyway
+VERSION_KEY = "portal:version"
+# The version is remembered this long per process: the portal's actions forget it at once in their own
+# process; another server process (or a key actor published by the directory) sees a change within it.
+VERSION_TTL = 2
 
 
 def content_version() -> str:
     """Changes whenever any portal entry or public key actor changes (one cheap aggregate each)."""
-    from enlace.directory.models import PublicKeyActor
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        from enlace.directory.models import PublicKeyActor
 
-    from .models import PortalEntry
+        from .models import PortalEntry
 
-    e = PortalEntry.objects.unrestricted(reason="portal cache version").aggregate(m=Max("updated_at"), n=Count("id"))
-    a = PublicKeyActor.objects.unrestricted(reason="portal cache version").aggregate(m=Max("updated_at"), n=Count("id"))
-    return f"{e['m']}-{e['n']}-{a['m']}-{a['n']}"
+        e = PortalEntry.objects.unrestricted(reason="portal cache version").aggregate(m=Max("updated_at"),
+                                                                                     n=Count("id"))
+        a = PublicKeyActor.objects.unrestricted(reason="portal cache version").aggregate(m=Max("updated_at"),
+                                                                                        n=Count("id"))
+        version = hashlib.sha1(f"{e['m']}-{e['n']}-{a['m']}-{a['n']}".encode()).hexdigest()[:16]
+        cache.set(VERSION_KEY, version, VERSION_TTL)
+    return version
+
+
+def forget_version() -> None:
+    """Called by the actions that change what is public: now, and again once their transaction commits
+    (a page rendered in between must not keep the old content for the TTL)."""
+    from django.db import transaction
+
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
 
 
 def portal_page(view):
@@ -44,7 +64,7 @@ def portal_page(view):
                 if response.status_code != 200:
                     return response
                 cached = (response.content, response["Content-Type"])
-                cache.set(key, cached, MAX_AGE)
+                cache.set(key, cached, SERVER_TTL)
         content, ctype = cached
         etag = f'"{hashlib.sha1(content).hexdigest()}"'
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:

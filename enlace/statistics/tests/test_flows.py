@@ -120,3 +120,24 @@ def test_lists_run_constant_queries():
     assert_constant_queries(client, "/estadisticas/envios/", add, more=3)
     assert_constant_queries(client, f"/estadisticas/?period={p.code}", add, more=3)
     assert_constant_queries(client, "/api/v1/estadisticas/envios/", add, more=3, slack=0)
+
+
+def test_hostile_input_gets_translated_messages_not_500():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = period()
+    analyst = f.user("GTM", "analyst")
+    api = f.token_client(analyst)
+    for body in ({"period": p.code, "cells": "x"}, {"period": p.code, "cells": [{"indicator": "TIM-MIG", "value": "a"}]},
+                 {"period": p.code, "cells": [{"indicator": "TIM-MIG", "value": 10 ** 30}]},
+                 {"period": p.code, "cells": [{"indicator": "NOPE", "value": 1}]}, {"period": "\x00", "cells": []}):
+        r = api.post("/api/v1/estadisticas/envios/", body, format="json")
+        assert r.status_code == 400 and r.json()["error"]["status"] == 400, (body, r.status_code)
+    assert api.get("/api/v1/estadisticas/regional/?period=%00").status_code == 400
+    client = f.verified_client(analyst)
+    r = client.post("/estadisticas/envios/cargar/", {"period": p.pk, "file": SimpleUploadedFile("a.xlsx", b"not a zip")})
+    assert r.status_code == 400
+    r = client.post(f"/estadisticas/envios/formulario/{p.pk}/TIM/", {"TIM-MIG||": "doce"})
+    assert r.status_code == 400 and "no es un número entero" in r.content.decode()
+    assert client.post("/estadisticas/informes/", {"period": "\x00"}).status_code == 302
+    assert not Submission.objects.restrict(analyst, "view").exists()

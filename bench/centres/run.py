@@ -250,7 +250,7 @@ def _bench(args, cluster) -> int:
         "page_p95_ms": round(pct(page, 95), 1), "page_max_ms": round(max(page), 1),
         "api_p50_ms": round(statistics.median(api_t), 1), "api_p95_ms": round(pct(api_t, 95), 1),
         "api_max_ms": round(max(api_t), 1), "requests": args.requests, "own_country_open_on_last_day": open_total,
-        "postgres": cluster.version, "python": platform.python_version(), "cpus": os.cpu_count(),
+        "load_average": [round(x, 1) for x in os.getloadavg()], "postgres": cluster.version, "python": platform.python_version(), "cpus": os.cpu_count(),
     }
     print(json.dumps(summary, indent=2))
     _write_results(summary, args)
@@ -262,7 +262,8 @@ def _write_results(s, args):
     text = f"""# Centres: regional occupancy dashboard with {s['stays']:,} stays (PostgreSQL)
 
 Command: `.venv/bin/python bench/centres/run.py --stays {args.stays} --days {args.days} --requests {args.requests}`
-(run on {datetime.date.today().isoformat()}; {s['postgres']}, durable settings: fsync, synchronous_commit and
+(run on {datetime.date.today().isoformat()}; load average at the end {s['load_average']} on {s['cpus']} CPUs;
+{s['postgres']}, durable settings: fsync, synchronous_commit and
 full_page_writes on; Python {s['python']}; {s['cpus']} CPUs shared with other work).
 
 Data: {s['stays']:,} stays in {s['centres']} centres of the 11 member countries (10 each), entries spread over

@@ -30,3 +30,4 @@ class TeamsConfig(AppConfig):
         "auditor": _READ,
     }
     demo_loaders = ["enlace.teams.demo.load_teams_demo"]
+    leak_probe_canaries = "enlace.teams.canaries.plant"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.core.models import Country
 from enlace.directory.models import PublicKeyActor
-from enlace.knowledge.models import Axis, Recommendation
+from enlace.knowledge.models import Axis, ImplementationReport, Recommendation
 
 from .caching import portal_page
 from .models import PortalEntry
@@ -94,10 +94,19 @@ def network(request, lang):
 
 @portal_page
 def plan(request, lang):
-    axes = Axis.objects.prefetch_related("actions").order_by("document", "number")
+    axes = list(Axis.objects.prefetch_related("actions").order_by("document", "number"))
     recs = Recommendation.objects.filter(parent__isnull=True, withdrawn=False).select_related("meeting").order_by(
         "order")[:200]
-    return render(request, "portal/plan.html", _ctx(lang, axes=axes, recommendations=recs))
+    # Country progress: only the implementation reports a country published (anonymous → public only).
+    progress = {}
+    reports = ImplementationReport.objects.restrict(AnonymousUser(), "list").filter(action__isnull=False)
+    for r in reports.select_related("owner_institution__country").order_by("owner_institution__country__name_es")[:2000]:
+        progress.setdefault(r.action_id, []).append(r)
+    for axis in axes:
+        for action in axis.actions.all():
+            action.public_progress = progress.get(action.pk, [])
+    return render(request, "portal/plan.html", _ctx(lang, axes=axes, recommendations=recs,
+                                                    any_progress=bool(progress)))
 
 
 @portal_page

@@ -14,8 +14,8 @@ exports unpacked. A canary string in a response outside its audience (``Garden.m
 without the policy) is a leak.
 
 Budget (2 slow cores; about 120 s per database for the whole file, most of it one crawl shared
-by the module's tests, about 4 500 requests; measured 90 s on an idle machine, up to 200 s when
-others run tests):
+by the module's tests, about 5 000 requests with today's apps; measured 90 s for 3 900 requests on
+a quiet machine, several minutes when other test runs share the two cores):
 * pages and API operations without path parameters (lists, search, exports, dashboards) are read by
   every role; the parties (HND, MEX, PAN, the ST, IOM) take turns, offset per role, so each route
   meets all eight roles from several parties; one official without standing (the three take turns)

@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ExchangeThreadKindEnum": "enlace.exchange.choices.KINDS",
         "ExchangeThreadStatusEnum": "enlace.exchange.models.Thread.Status",
+        "CentreCrisisLevelEnum": "enlace.centres.choices.CRISIS_LEVELS",
     },
 }
 

@@ -43,7 +43,7 @@ class DatabaseEntryViewSet(_Base):
     serializer_class = DatabaseEntrySerializer
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class StatsSubmissionSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code", read_only=True)
     country = serializers.CharField(source="country.code", read_only=True)
     page = serializers.SerializerMethodField()
@@ -75,24 +75,24 @@ class SubmissionViewSet(_Base):
     systems: the period's draft of the caller's country is replaced, or nothing changes."""
 
     queryset = Submission.objects.select_related("period", "country").none()
-    serializer_class = SubmissionSerializer
+    serializer_class = StatsSubmissionSerializer
     sharing_actions = {"create": "list"}
 
     def get_serializer_class(self):
-        return PushSerializer if self.action == "create" else SubmissionSerializer
+        return PushSerializer if self.action == "create" else StatsSubmissionSerializer
 
     def retrieve(self, request, *args, **kwargs):
         sub = self.get_object()
         cells = Cell.objects.filter(submission=sub)  # the submission was read through the policy
         if sub.country_id != figures.own_country_id(request.user):
             cells = cells.filter(published=True)
-        data = SubmissionSerializer(sub).data
+        data = StatsSubmissionSerializer(sub).data
         data["cells"] = [{"indicator": i, "dimension": d, "category": c, "value": v} for i, d, c, v in
                          cells.order_by("indicator__code", "dimension", "category").values_list(
                              "indicator__code", "dimension", "category", "value")]
         return Response(data)
 
-    @extend_schema(request=PushSerializer, responses={201: SubmissionSerializer})
+    @extend_schema(request=PushSerializer, responses={201: StatsSubmissionSerializer})
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("stats.add_submission") or is_secretariat(request.user):
             raise Http404
@@ -106,7 +106,7 @@ class SubmissionViewSet(_Base):
             sub = actions.do_save_submission(request.user, period, values, channel=Submission.Channel.API)
         except DjangoValidationError as exc:
             raise ValidationError({"cells": exc.messages}) from None
-        return Response(SubmissionSerializer(sub).data, status=status.HTTP_201_CREATED)
+        return Response(StatsSubmissionSerializer(sub).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[OpenApiParameter("period", OpenApiTypes.STR), OpenApiParameter("indicator", OpenApiTypes.STR)],

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.practice_list, name="practices"),
     path("nueva/", views.practice_create, name="practice_create"),
     path("<int:pk>/", views.practice_detail, name="practice"),
+    path("<int:pk>/editar/", views.practice_edit, name="practice_edit"),
     path("<int:pk>/adjuntos/<int:att>/", views.attachment, name="attachment"),
     path("instrumentos/", views.tool_list, name="tools"),
     path("instrumentos/nuevo/", views.tool_create, name="tool_create"),

@@ -207,3 +207,26 @@ def case_edit(request, pk):
                 return redirect("practices:case", pk=brief.pk)
         return render(request, "practices/form.html", {"form": form, "title": brief.title}, status=400)
     return render(request, "practices/form.html", {"form": form, "title": brief.title})
+
+
+@require_http_methods(["GET", "POST"])
+def practice_edit(request, pk):
+    """The owner institution edits its practice (others: 404, before the form is shown)."""
+    practice = access_practice_by_id(request.user, pk, "change")
+    fields = [n for n in PracticeForm.base_fields if n != "distribution"]
+    initial = {n: getattr(practice, n) for n in fields if n not in ("plan_actions", "recommendations")}
+    initial.update(plan_actions=list(practice.plan_actions.values_list("pk", flat=True)),
+                   recommendations=list(practice.recommendations.values_list("pk", flat=True)))
+    form = PracticeForm(request.POST or None, initial=initial)
+    form.fields.pop("distribution")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_edit_practice(request.user, practice, dict(form.cleaned_data))
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Guardado."))
+                return redirect("practices:practice", pk=practice.pk)
+        return render(request, "practices/form.html", {"form": form, "title": practice.title}, status=400)
+    return render(request, "practices/form.html", {"form": form, "title": practice.title})

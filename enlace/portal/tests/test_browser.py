@@ -53,7 +53,7 @@ def test_every_page_of_the_portal_and_its_workspace_passes_axe(live_server, brow
         assert_accessible(visitor, base + url)
 
     pages = {
-        "gtm": ["/practicas/", f"/practicas/{w['p'].pk}/", "/practicas/nueva/", "/practicas/instrumentos/",
+        "gtm": ["/practicas/", f"/practicas/{w['p'].pk}/", f"/practicas/{w['p'].pk}/editar/", "/practicas/nueva/", "/practicas/instrumentos/",
                 f"/practicas/instrumentos/{w['t'].pk}/", "/practicas/instrumentos/nuevo/", "/formacion/",
                 f"/formacion/solicitudes/{w['r'].pk}/", "/formacion/solicitudes/nueva/", "/formacion/eventos/",
                 f"/formacion/eventos/{w['e'].pk}/", "/formacion/eventos/nuevo/", "/formacion/catalogo/",

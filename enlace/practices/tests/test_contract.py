@@ -26,6 +26,12 @@ class TestPracticeContract(ProtectedModelContract):
     def search_url(self, record):
         return f"/practicas/?q={record.title.split()[-1]}"
 
+    def edit_url(self, record):
+        return f"/practicas/{record.pk}/editar/"
+
+    def edit_data(self, record):
+        return {"title": record.title + " II", "summary": "Resumen cambiado"}
+
     def decisions(self, record):
         return [("propose", lambda user, p: actions.do_propose_practice(user, p, dict(PUBLIC))),
                 ("edit", lambda user, p: actions.do_edit_practice(user, p, {"summary": "Cambiado"}))]

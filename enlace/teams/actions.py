@@ -319,6 +319,10 @@ def do_leave_team(user, team: JointTeam) -> TeamMember:
     member.save(update_fields=["status", "decided_by", "decided_at"])
     team.workspace_group.countries.remove(member.country)
     team.sharing_group.countries.remove(member.country)
+    if team.thread_id and team.thread.sharing_group_id:
+        # The team's thread is an exchange thread shared with the members' countries: a country
+        # that leaves stops reading it (and its messages, receipts and attachments) at once.
+        team.thread.sharing_group.countries.remove(member.country)
     log_event("write", user=user, obj=team, before=before, after=_snapshot(team),
               detail={"action": "leave", "country": member.country.code, "withdrawn": withdrawn})
     return member
@@ -333,7 +337,8 @@ def do_close_team(user, team: JointTeam) -> JointTeam:
         raise ValidationError(_("El equipo ya está cerrado."))
     before = _snapshot(team)
     accepted = _accepted_countries(team)
-    for group in (team.workspace_group, team.sharing_group):
+    thread_group = team.thread.sharing_group if team.thread_id else None
+    for group in (team.workspace_group, team.sharing_group, thread_group):
         if group is not None:
             group.suspended = True
             group.save(update_fields=["suspended"])

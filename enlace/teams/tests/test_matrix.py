@@ -100,3 +100,22 @@ def test_the_team_page_shows_who_saw_what(world):
     page = f.verified_client(gtm).get(f"/equipos/{t.pk}/").content.decode()
     seen = page.split('id="team-seen"')[1]
     assert f"cases.case {case.pk}" in seen and "<td>HND</td>" in seen
+
+
+def test_the_team_thread_follows_the_members(world):
+    from enlace.exchange.models import Thread
+
+    from ..actions import do_start_team_thread
+
+    gtm, hnd, slv = world["GTM"], world["HND"], world["SLV"]
+    t = team(gtm, ("HND", "SLV"), accept_by=[hnd, slv])
+    thread = do_start_team_thread(gtm, t, subject="Hilo del equipo", body="Coordinación del operativo")
+    for user in (hnd, slv):
+        assert Thread.objects.restrict(user, "view").filter(pk=thread.pk).exists()
+    do_leave_team(hnd, t)
+    assert not Thread.objects.restrict(hnd, "view").filter(pk=thread.pk).exists()
+    assert f.verified_client(hnd).get(f"/intercambio/hilo/{thread.pk}/").status_code == 404
+    assert Thread.objects.restrict(slv, "view").filter(pk=thread.pk).exists()
+    do_close_team(gtm, t)
+    assert not Thread.objects.restrict(slv, "view").filter(pk=thread.pk).exists()
+    assert Thread.objects.restrict(gtm, "view").filter(pk=thread.pk).exists()  # the owner keeps it

@@ -11,8 +11,9 @@ taken from what registers of the region are described as (rates per record unles
 
 * people: a flow weighted towards Venezuela, Haiti, Cuba, Ecuador, Colombia, Honduras and
   Guatemala, with Brazilians (Portuguese order: mother's surname first, father's last), Indians,
-  Chinese, Cameroonians and Senegalese; small own name lists with a heavy head (many namesakes:
-  "José Luis Hernández López" is common — a hard negative the other generator has less of);
+  Chinese, Cameroonians and Senegalese; own name lists with a heavy head (namesakes: "José Luis
+  Hernández López" is common) and a long tail of rare syllable-built names (25 % of given names,
+  35 % of surnames: most people share their full name with nobody);
 * records per person: geometric (p = 0.5), capped at 7, mostly in different countries;
 * date of birth: day unknown written as 1 January of the right year (12 %), written as 1 July
   (2 %), computed from a declared age (registration year − age, 3 %), missing (7 %), day and
@@ -88,9 +89,21 @@ OCR = [("rn", "m"), ("cl", "d"), ("l", "1"), ("O", "0"), ("ii", "u")]
 KEYS = "qwertyuiopasdfghjklzxcvbnm"
 
 
-def _heavy(rng: random.Random, options: list[str]) -> str:
-    """A name drawn with a heavy head: the first entries are far more frequent (namesakes)."""
-    weights = [1.0 / (i + 1) ** 1.3 for i in range(len(options))]
+SYLLABLES = {"es": "ca|ra|mi|lo|ven|dal|to|ri|qui|ño|bel|tra|gua|man|za|ler|cas|ti|llo|mon|ju|de|sa|vi|ne|go|bar",
+             "other": "ka|lo|mi|ndi|sou|ba|te|ro|an|el|fa|ma|ri|do|zhu|xin|pra|je|ol|tan"}
+
+
+def _rare(rng: random.Random, style: str) -> str:
+    """A rare name built from syllables: the long tail real registers have (most people are not namesakes)."""
+    parts = SYLLABLES["es" if style in ("es", "pt") else "other"].split("|")
+    return "".join(rng.choice(parts) for _ in range(rng.choice([2, 3, 3]))).capitalize()
+
+
+def _heavy(rng: random.Random, options: list[str], style: str = "es", tail: float = 0.35) -> str:
+    """A name with a heavy head (namesakes are common) and a long tail of rare names (``tail`` share)."""
+    if rng.random() < tail:
+        return _rare(rng, style)
+    weights = [1.0 / (i + 4) for i in range(len(options))]
     return rng.choices(options, weights=weights)[0]
 
 
@@ -106,11 +119,11 @@ class Person:
         self.nat = nat or rng.choices(list(FLOW), weights=[w for w, _ in FLOW.values()])[0]
         self.style = FLOW[self.nat][1]
         self.sex = sex or rng.choice("MF")
-        self.given = _heavy(rng, GIVEN[self.style][self.sex].split("|"))
+        self.given = _heavy(rng, GIVEN[self.style][self.sex].split("|"), self.style, tail=0.25)
         pool = SURNAMES[self.style].split("|")
         if surnames is None:
-            first = _heavy(rng, pool)
-            second = _heavy(rng, pool) if self.style in ("es", "pt") else ""
+            first = _heavy(rng, pool, self.style)
+            second = _heavy(rng, pool, self.style) if self.style in ("es", "pt") else ""
             if self.style == "pt":  # Portuguese order: mother's surname first, father's last
                 first, second = second, first
             surnames = (first, second)
@@ -239,7 +252,7 @@ def _family(rng, pid: int) -> list[Person]:
     if r < 0.015:  # twins: same surnames, same date, different given names
         twin = Person(rng, pid + 1, pid, "twin", nat=base.nat, surnames=base.surnames, dob=base.dob, phone=base.phone)
         while twin.given == base.given:
-            twin.given = _heavy(rng, GIVEN[twin.style][twin.sex].split("|"))
+            twin.given = _heavy(rng, GIVEN[twin.style][twin.sex].split("|"), twin.style, tail=0.25)
         base.relation = "twin"
         group.append(twin)
     elif r < 0.10:  # siblings 1-6 years apart, often one family phone

@@ -39,8 +39,19 @@ class HitNotice(ProtectedModel):
         APPROVED = "approved", _("Datos compartidos")
         DECLINED = "declined", _("Denegada")
 
+    class Subject(models.TextChoices):
+        PERSON = "person", _("Persona")
+        DOCUMENT = "document", _("Documento")
+        PHONE = "phone", _("Teléfono")
+
+    # A person hit (and the owner's side of a document/phone hit on a case) names the case entity; the
+    # asking side of a document/phone query and a hit on the document register have none (their
+    # ``own_record_id`` names the query or the register entry, and ``own_label`` what to show).
     own_person = models.ForeignKey("cases.Entity", on_delete=models.CASCADE, related_name="hit_notices",
-                                   verbose_name=_("registro propio"))
+                                   null=True, blank=True, verbose_name=_("registro propio"))
+    subject = models.CharField(_("objeto de la coincidencia"), max_length=10, choices=Subject.choices,
+                               default=Subject.PERSON)
+    own_label = models.CharField(_("registro propio"), max_length=80, blank=True)
     own_record_id = models.CharField(max_length=64)
     other_record_id = models.CharField(max_length=64)
     pair_key = models.CharField(max_length=140, db_index=True)
@@ -57,11 +68,26 @@ class HitNotice(ProtectedModel):
     judgement_note = models.CharField(_("nota"), max_length=500, blank=True)
     release = models.CharField(_("solicitud de datos"), max_length=10, choices=Release.choices, blank=True, default="")
     release_purpose = models.CharField(_("finalidad de la solicitud"), max_length=300, blank=True)
+    release_requested_at = models.DateTimeField(_("solicitud enviada el"), null=True, blank=True)
+    # Prüm II: the asker is told within a set time whether details will be released (both sides carry it).
+    reply_due_at = models.DateTimeField(_("plazo de respuesta"), null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(_("escalada el"), null=True, blank=True)
+    # The same person with a different role on each side (victim here, suspect there): each side reviews
+    # its own record's role before any release.
+    role_conflict = models.BooleanField(_("función distinta en el otro país"), default=False)
+    role_reviewed_at = models.DateTimeField(_("función revisada el"), null=True, blank=True)
+    role_reviewed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("función revisada por"))
+    # What happened to the request, oldest first: [{"at": iso, "event": code}] (codes only, no content).
+    history = models.JSONField(_("historial"), default=list, blank=True)
 
     sharing_parent = "own_person"
+    # A notice without a case entity (document/phone query, register entry) is bounded by its own audience.
+    sharing_parent_optional = True
     personal_data = True  # it names the owner's own person
     cross_border_always = True
-    write_rules = {"judge": _OWNER_DECIDES, "request_release": _OWNER_DECIDES, "decide_release": _OWNER_DECIDES}
+    write_rules = {"judge": _OWNER_DECIDES, "request_release": _OWNER_DECIDES, "decide_release": _OWNER_DECIDES,
+                   "review_role": _OWNER_DECIDES}
 
     class Meta:
         ordering = ["-created_at", "-pk"]

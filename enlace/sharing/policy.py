@@ -222,12 +222,21 @@ def read_q(user, model) -> Q:
     if model.personal_data:
         # Personal data is never public, whatever its distribution says.
         q &= ~Q(distribution=Distribution.PUBLIC)
-    prefix = ""
-    current = model
-    while current.sharing_parent:
-        prefix = f"{prefix}{current.sharing_parent}__"
-        current = current._meta.get_field(current.sharing_parent).related_model
-        q &= audience_q(user, prefix)
+    return q & _ancestors_q(user, model)
+
+
+def _ancestors_q(user, model, prefix: str = "") -> Q:
+    """The audience of every ancestor of ``model`` (reached through ``prefix``).
+
+    ``sharing_parent_optional = True``: a row without a parent is bounded by its own audience only.
+    """
+    if not model.sharing_parent:
+        return Q()
+    name = model.sharing_parent
+    parent_prefix = f"{prefix}{name}__"
+    q = audience_q(user, parent_prefix) & _ancestors_q(user, model._meta.get_field(name).related_model, parent_prefix)
+    if getattr(model, "sharing_parent_optional", False):
+        q = Q(**{f"{prefix}{name}__isnull": True}) | q
     return q
 
 

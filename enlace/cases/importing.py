@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -503,7 +502,7 @@ def parse_ftm(data: bytes, errors: list) -> list[dict]:
 # --- creating the records ------------------------------------------------------------------------------------------
 
 def progress_key(batch_pk: int) -> str:
-    return f"cases-import-progress-{batch_pk}"
+    return f"cases.import:{batch_pk}"
 
 
 def apply_rows(user, case, rows, errors, *, create_entity, create_link, progress=None) -> int:
@@ -562,8 +561,14 @@ def apply_rows(user, case, rows, errors, *, create_entity, create_link, progress
 
 
 def set_progress(batch_pk: int, done: int, total: int) -> None:
-    cache.set(progress_key(batch_pk), {"done": done, "total": total}, 600)
+    """Counts go to the database (``jobs.Progress``), visible to every process, not a per-process cache."""
+    from enlace.jobs.actions import report_progress
+
+    report_progress(progress_key(batch_pk), done=done, total=total)
 
 
 def get_progress(batch_pk: int) -> dict | None:
-    return cache.get(progress_key(batch_pk))
+    from enlace.jobs.models import Progress
+
+    row = Progress.objects.filter(key=progress_key(batch_pk)).values("done", "total", "state").first()
+    return row

@@ -480,8 +480,11 @@ def import_detail(request, pk):
             if batch.file_format != ImportBatch.Format.FTM:
                 batch = actions.do_set_import_mapping(request.user, batch, _mapping_from_post(request.POST,
                                                                                              batch.header))
-            batch = actions.do_run_import(
-                request.user, batch, progress=lambda done, total: importing.set_progress(batch.pk, done, total))
+            # Issue 17: the import runs as a background task (inline under the tests' immediate backend).
+            from .tasks import queue_import
+
+            queue_import(request.user, batch)
+            batch.refresh_from_db()
         except ValidationError as exc:
             mapping_error = " ".join(exc.messages)
         else:
@@ -505,7 +508,8 @@ def import_detail(request, pk):
         for t in targets:
             t["selected"] = posted.get(t["key"], "")
     return render(request, "cases/import_detail.html", {"batch": batch, "case": batch.case, "preview": preview,
-                                                        "targets": targets, "mapping_error": mapping_error},
+                                                        "targets": targets, "mapping_error": mapping_error,
+                                                        "progress": importing.get_progress(batch.pk)},
                   status=400 if mapping_error and not request.htmx else 200)
 
 
@@ -516,5 +520,8 @@ def import_progress(request, pk):
     batch = ImportBatch.objects.restrict(request.user, "view").filter(pk=pk).first()
     if batch is None:
         raise Http404
-    progress = importing.get_progress(batch.pk) or {"done": 0, "total": batch.total_rows}
-    return render(request, "cases/_import_progress.html", {"batch": batch, "progress": progress})
+    progress = importing.get_progress(batch.pk) or {"done": 0, "total": batch.total_rows, "state": ""}
+    response = render(request, "cases/_import_progress.html", {"batch": batch, "progress": progress})
+    if progress["state"] in ("done", "failed") and request.htmx:
+        response["HX-Refresh"] = "true"  # the task finished: the page shows its result
+    return response

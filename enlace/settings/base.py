@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "enlace.matching",
     "enlace.centres",
     "django_tasks", "django_tasks_db", "enlace.statistics",  # statistics: reports built by `enlace db_worker`
+    "enlace.jobs",  # issue 17: task progress in the database, worker heartbeats (`enlace worker`)
     "enlace.agreements",
     "enlace.teams",
     "enlace.coordination",

@@ -111,6 +111,11 @@ def _example() -> str:
 def format_local_date(value) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
+    if isinstance(value, str) and _ISO.match(value):
+        try:
+            value = datetime.date(*(int(g) for g in _ISO.match(value).groups()))
+        except ValueError:
+            return value
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y" if day_first() else "%m/%d/%Y")
     return value or ""

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enlace.core.models import Country
+from enlace.core.widgets import LocalDateField, SearchableSelect, SearchableSelectMultiple, with_empty_choice
 from enlace.directory.policy import authorised_contacts_for
 
 from . import choices
@@ -20,7 +21,7 @@ def _widget(widget):
     if widget == "number":
         return forms.IntegerField(required=False, min_value=0)
     if widget == "date":
-        return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        return LocalDateField(required=False)
     if widget == "alert_type":
         return forms.ChoiceField(required=False, choices=[("", "—"), *choices.ALERT_TYPES])
     return forms.CharField(required=False, max_length=300)
@@ -30,11 +31,10 @@ class ThreadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Tipo de mensaje"), choices=choices.KINDS)
     subject = forms.CharField(label=_("Asunto"), max_length=200, required=False)
     recipient_countries = forms.MultipleChoiceField(
-        label=_("Países destinatarios"), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Países destinatarios"), required=False, widget=SearchableSelectMultiple,
         help_text=_("Solo reciben los puntos focales autorizados y vigentes de cada país."))
     recipient_contacts = forms.MultipleChoiceField(
-        label=_("Puntos focales concretos (opcional)"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Puntos focales concretos (opcional)"), required=False, widget=SearchableSelectMultiple,
         help_text=_("Si no elige ninguno, reciben todos los puntos focales autorizados del país."))
     priority = forms.ChoiceField(label=_("Prioridad"), choices=choices.PRIORITIES, initial="normal",
                                  help_text=_("Plazo por defecto: 8 horas si es urgente, 7 días si es normal."))
@@ -130,14 +130,20 @@ class ReplyForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    target_country = forms.ChoiceField(label=_("País al que quiere reenviar"))
+    target_country = forms.ChoiceField(label=_("País al que quiere reenviar"), widget=SearchableSelect)
     reason = forms.CharField(label=_("Motivo"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_country"].choices = [
-            (c.code, c.name) for c in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER)]
+        # Never the user's own country, nor one already in the thread (``exclude``); nothing preselected.
+        own = user.institution.country_id if user.institution_id else None
+        self.fields["target_country"].choices = with_empty_choice([
+            (c.code, c.name) for c in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER).exclude(
+                pk=own).exclude(pk__in=list(exclude))])
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class AttachmentForm(forms.Form):
@@ -146,19 +152,24 @@ class AttachmentForm(forms.Form):
 
 class MlaNewForm(forms.Form):
     title = forms.CharField(label=_("Título"), max_length=200, required=False)
-    requested_country = forms.ChoiceField(label=_("País requerido"))
+    requested_country = forms.ChoiceField(label=_("País requerido"), widget=SearchableSelect)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         own = user.institution.country_id if user.institution_id else None
-        self.fields["requested_country"].choices = [
-            (c.code, c.name) for c in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER).exclude(pk=own)]
+        # Starts empty: the first country of the list used to be chosen for the prosecutor.
+        self.fields["requested_country"].choices = with_empty_choice([
+            (c.code, c.name) for c in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER).exclude(pk=own)])
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class MlaVersionForm(forms.Form):
     legal_basis_code = forms.ChoiceField(label=_("Base jurídica"), required=False,
                                          choices=[("", "—"), *choices.LEGAL_BASES])
     note = forms.CharField(label=_("Nota de la versión"), max_length=300, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, checklist, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +180,8 @@ class MlaVersionForm(forms.Form):
             label=_("Requisitos del país requerido"), required=False, widget=forms.CheckboxSelectMultiple,
             choices=[(i["code"], choices.checklist_label(i)) for i in checklist])
         self.order_fields(["legal_basis_code", *[n for n, _l in choices.MLA_FIELDS], "checklist", "note"])
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
 
 
 class MlaStatusForm(forms.Form):

@@ -290,6 +290,8 @@ class ForwardRequest(ProtectedModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decidido por"))
     decided_at = models.DateTimeField(_("decidido el"), null=True, blank=True)
+    # A double click sends once: the same key from the same official returns the first one.
+    idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
 
     sharing_parent = "thread"
     write_rules = {**_IMMUTABLE,
@@ -297,6 +299,8 @@ class ForwardRequest(ProtectedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["created_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                       name="exchange_forwardrequest_idempotency")]
         verbose_name = _("solicitud de reenvío")
         verbose_name_plural = _("solicitudes de reenvío")
 
@@ -336,6 +340,8 @@ class MlaDraft(ProtectedModel):
                                      choices=FormalStatus.choices, default=FormalStatus.DRAFTING)
     formal_reference = models.CharField(_("referencia formal"), max_length=100, blank=True)
     formal_status_at = models.DateTimeField(_("estado actualizado el"), null=True, blank=True)
+    # A double click sends once: the same key from the same official returns the first one.
+    idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
 
     personal_data = True
     write_rules = {
@@ -346,6 +352,8 @@ class MlaDraft(ProtectedModel):
     class Meta:
         ordering = ["-updated_at", "-pk"]
         permissions = [("export_mladraft", "Can export MLA drafts")]
+        constraints = [models.UniqueConstraint(fields=["created_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                       name="exchange_mladraft_idempotency")]
         verbose_name = _("borrador de asistencia jurídica recíproca")
         verbose_name_plural = _("borradores de asistencia jurídica recíproca")
 
@@ -367,6 +375,8 @@ class MlaVersion(ProtectedModel):
     content = models.JSONField(_("contenido"), default=dict)
     checklist = models.JSONField(_("lista de verificación"), default=list, blank=True)
     note = models.CharField(_("nota de la versión"), max_length=300, blank=True)
+    # A double click sends once: the same key from the same official returns the first one.
+    idempotency_key = models.CharField(max_length=80, blank=True, editable=False)
 
     sharing_parent = "draft"
     personal_data = True
@@ -374,7 +384,9 @@ class MlaVersion(ProtectedModel):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="exchange_mlaversion_unique")]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="exchange_mlaversion_unique"),
+                       models.UniqueConstraint(fields=["created_by", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                               name="exchange_mlaversion_idempotency")]
         verbose_name = _("versión del borrador")
         verbose_name_plural = _("versiones del borrador")
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -222,7 +223,9 @@ def _thread_context(request, thread, reply_form=None, forward_form=None):
         "can_acknowledge": is_open and own is not None and not own.acknowledged_at,
         "can_request_forward": is_open and own is not None,
         "mark_delivered": own is not None and not own.delivered_at,
-        "reply_form": reply_form or ReplyForm(), "forward_form": forward_form or ForwardForm(user),
+        "reply_form": reply_form or ReplyForm(),
+        # Only countries not yet in the thread (and never the user's own) are offered.
+        "forward_form": forward_form or ForwardForm(user, exclude=actions.audience_country_ids(thread)),
         "attachment_form": AttachmentForm(),
         "recipients": list(thread.recipient_countries.all()),
     }
@@ -235,8 +238,12 @@ def thread_detail(request, pk):
     if gate:
         return gate
     thread = access_thread_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))
-    if request.htmx and request.GET.get("part") == "messages":
+    part = request.GET.get("part") if request.htmx else None
+    if part == "messages":
         return render(request, "exchange/_messages.html", _thread_context(request, thread))
+    if part == "receipts":
+        # The live stream said the thread's state changed (delivery, acknowledgement, answer, closing).
+        return render(request, "exchange/_receipts.html", _thread_context(request, thread))
     return render(request, "exchange/thread.html", _thread_context(request, thread))
 
 
@@ -315,13 +322,17 @@ def request_forward(request, pk):
     form = ForwardForm(request.user, request.POST)
     if form.is_valid():
         try:
-            actions.do_request_forward(request.user, thread, target_country=form.cleaned_data["target_country"],
-                                       reason=form.cleaned_data["reason"])
+            fr = actions.do_request_forward(request.user, thread, target_country=form.cleaned_data["target_country"],
+                                            reason=form.cleaned_data["reason"],
+                                            idempotency_key=form.cleaned_data.get("idempotency_key") or "")
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Solicitud enviada al originador. No reenvíe nada hasta que la apruebe."))
-            return redirect("exchange:thread", pk=pk)
+            if getattr(fr, "replayed", False):
+                messages.info(request, _("Este envío ya se había recibido; no se duplicó."))
+            else:
+                messages.success(request, _("Solicitud enviada al originador. No reenvíe nada hasta que la apruebe."))
+            return redirect(f"{reverse('exchange:thread', args=[pk])}#forward-{fr.pk}")
     return render(request, "exchange/thread.html", _thread_context(request, thread, forward_form=form), status=400)
 
 
@@ -406,7 +417,9 @@ def dashboard(request):
     chart = {"labels": [r["country"].code for r in rows],
              "ack": [r["median_ack"] for r in rows], "answer": [r["median_answer"] for r in rows],
              "ack_label": _("Mediana hasta el acuse (horas)"), "answer_label": _("Mediana hasta la respuesta (horas)")}
-    return render(request, "exchange/dashboard.html", {"rows": rows, "chart": chart})
+    # No median yet (nothing acknowledged nor answered): an empty axis says nothing; the page says what to wait for.
+    has_data = any(r["median_ack"] is not None or r["median_answer"] is not None for r in rows)
+    return render(request, "exchange/dashboard.html", {"rows": rows, "chart": chart, "has_data": has_data})
 
 
 def dashboard_xlsx(request):
@@ -449,14 +462,18 @@ def mla_new(request):
     if form.is_valid():
         try:
             draft = actions.do_create_mla_draft(request.user, title=form.cleaned_data["title"],
-                                                requested_country=form.cleaned_data["requested_country"])
+                                                requested_country=form.cleaned_data["requested_country"],
+                                                idempotency_key=form.cleaned_data.get("idempotency_key") or "")
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("exchange:mla_list")
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Borrador creado. Solo la fiscalía del país requerido y la suya lo ven."))
+            if getattr(draft, "replayed", False):
+                messages.info(request, _("Este envío ya se había recibido; no se duplicó."))
+            else:
+                messages.success(request, _("Borrador creado. Solo la fiscalía del país requerido y la suya lo ven."))
             return redirect("exchange:mla_detail", pk=draft.pk)
     rows = list(MlaDraft.objects.restrict(request.user, "list").select_related(*_MLA_JOINS)[:200])
     return render(request, "exchange/mla_list.html", {"rows": rows, "q": "", "form": form,
@@ -504,16 +521,17 @@ def mla_detail(request, pk):
         form = MlaVersionForm(checklist, request.POST)
         if form.is_valid():
             try:
-                actions.do_save_mla_version(request.user, draft, content=form.cleaned_data,
-                                            checklist=form.cleaned_data.get("checklist"),
-                                            note=form.cleaned_data.get("note"))
+                version = actions.do_save_mla_version(
+                    request.user, draft, content=form.cleaned_data, checklist=form.cleaned_data.get("checklist"),
+                    note=form.cleaned_data.get("note"), idempotency_key=form.cleaned_data.get("idempotency_key") or "")
             except PermissionDenied as exc:
                 messages.error(request, str(exc))
                 return redirect("exchange:mla_detail", pk=pk)
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:
-                messages.success(request, _("Nueva versión guardada."))
+                messages.success(request, _("Este envío ya se había recibido; no se duplicó.")
+                                 if getattr(version, "replayed", False) else _("Nueva versión guardada."))
                 return redirect("exchange:mla_detail", pk=pk)
         return render(request, "exchange/mla_detail.html", _mla_context(request, draft, form), status=400)
     draft = access_mladraft_by_id(request.user, pk, purpose=request.GET.get("purpose", ""))

@@ -6,6 +6,7 @@ No writes here: every state change is a ``do_*`` in the domain modules of this p
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -70,3 +71,33 @@ def recipients_to_notify(thread, countries) -> list[User]:
     # One query for "active and allowed to read threads" instead of a permission lookup per official.
     return list(User.objects.filter(pk__in=ids, is_active=True, groups__permissions__content_type__app_label="exchange",
                                     groups__permissions__codename="view_thread").distinct())
+
+
+def clean_key(idempotency_key) -> str:
+    return str(idempotency_key or "").strip()[:80]
+
+
+def already_sent(model, user, key: str):
+    """What this official already created with this idempotency key (a double click, a resent form), marked
+    ``replayed`` so the page can say it was not duplicated; ``None`` when it is new."""
+    if not key:
+        return None
+    existing = model.objects.restrict(user, "view").filter(created_by=user, idempotency_key=key).first()
+    if existing is not None:
+        existing.replayed = True
+    return existing
+
+
+def save_once(obj, model, user, key: str):
+    """Save a new row carrying ``key``; if a concurrent twin with the same key won the race, return that one
+    (marked ``replayed``) instead of failing. Returns ``None`` when this row was saved."""
+    obj.idempotency_key = key
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        twin = already_sent(model, user, key)
+        if twin is None:
+            raise
+        return twin
+    return None

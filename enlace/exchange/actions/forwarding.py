@@ -23,7 +23,8 @@ from enlace.sharing.actions import do_set_sharing_group_countries
 
 from ..models import Attachment, ForwardRequest, Message, Receipt, ResponseMetric, Thread
 from ..realtime import publish_on_commit
-from .common import audience_country_ids, child_sharing, recipients_to_notify, require_exchange, thread_link
+from .common import (already_sent, audience_country_ids, child_sharing, clean_key, recipients_to_notify,
+                     require_exchange, save_once, thread_link)
 from .threads import own_receipt
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -32,12 +33,21 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # --- forwarding needs the originator's consent ---------------------------------------------------------------
 
 @transaction.atomic
-def do_request_forward(user, thread: Thread, *, target_country, reason: str) -> ForwardRequest:
-    """A recipient country asks the originator for consent to share the thread with another country."""
+def do_request_forward(user, thread: Thread, *, target_country, reason: str,
+                       idempotency_key: str = "") -> ForwardRequest:
+    """A recipient country asks the originator for consent to share the thread with another country.
+
+    The same idempotency key from the same official returns the first request (``replayed``): a double
+    click asks once and the originator is notified once.
+    """
     require_exchange(user)
     thread = require(user, thread, "view")
     if own_receipt(user, thread, "request_forward") is None:
         raise Http404
+    key = clean_key(idempotency_key)
+    existing = already_sent(ForwardRequest, user, key)
+    if existing is not None:
+        return existing
     code = getattr(target_country, "code", target_country)
     country = Country.objects.restrict(user, "view").filter(code=str(code or "").upper()).first()
     if country is None or country.kind != Country.Kind.MEMBER:
@@ -50,7 +60,9 @@ def do_request_forward(user, thread: Thread, *, target_country, reason: str) -> 
     fr = ForwardRequest(thread=thread, requested_by=user, target_country=country, reason=reason,
                         owner_institution=thread.owner_institution, created_by=user, **child_sharing(thread))
     fr.clean_sharing()
-    fr.save()
+    twin = save_once(fr, ForwardRequest, user, key)
+    if twin is not None:
+        return twin
     log_event("write", user=user, obj=fr, after={"thread_id": thread.pk, "countries": [country.code],
                                                  "status": fr.status}, detail={"action": "request_forward"})
     do_notify([thread.created_by] if thread.created_by else [], kind="exchange.forward_request",

@@ -25,7 +25,7 @@ from enlace.sharing.policy import Distribution, has_cross_border_standing
 
 from .. import choices
 from ..models import MlaDraft, MlaVersion, Thread
-from .common import child_sharing
+from .common import already_sent, child_sharing, clean_key, save_once
 
 
 def can_draft_mla(user) -> bool:
@@ -62,11 +62,18 @@ def mla_diff_html(old: MlaVersion, new: MlaVersion) -> str:
 
 @transaction.atomic
 def do_create_mla_draft(user, *, title: str, requested_country, content: dict | None = None,
-                        thread: Thread | None = None) -> MlaDraft:
-    """The requesting prosecutor opens a joint draft (version 1) shared with the requested country only."""
+                        thread: Thread | None = None, idempotency_key: str = "") -> MlaDraft:
+    """The requesting prosecutor opens a joint draft (version 1) shared with the requested country only.
+
+    The same idempotency key from the same prosecutor returns the first draft (``replayed``).
+    """
     if not can_draft_mla(user):
         raise PermissionDenied(_("Solo los fiscales autorizados por su Cancillería y vigentes redactan solicitudes "
                                  "de asistencia jurídica recíproca."))
+    key = clean_key(idempotency_key)
+    existing = already_sent(MlaDraft, user, key)
+    if existing is not None:
+        return existing
     errors = {}
     title = " ".join(str(title or "").split())[:200]
     if not title:
@@ -85,7 +92,9 @@ def do_create_mla_draft(user, *, title: str, requested_country, content: dict | 
         thread = require(user, thread, "view")
     draft = MlaDraft(title=title, requested_country=country, thread=thread, owner_institution=user.institution,
                      created_by=user, formal_status=MlaDraft.FormalStatus.DRAFTING)
-    draft.save()
+    twin = save_once(draft, MlaDraft, user, key)
+    if twin is not None:
+        return twin
     group = SharingGroup.objects.create(name=f"AJR n.º {draft.pk}", owner_institution=user.institution)
     group.countries.set([country, user.institution.country])
     draft.distribution, draft.sharing_group = Distribution.GROUP, group
@@ -98,20 +107,30 @@ def do_create_mla_draft(user, *, title: str, requested_country, content: dict | 
     return draft
 
 
-def _version(user, draft, content, checklist, note, *, number) -> MlaVersion:
+def _version(user, draft, content, checklist, note, *, number, key="") -> MlaVersion:
     """A new version, shared exactly as the draft is now (so a draft its owner narrowed still takes versions)."""
     version = MlaVersion(draft=draft, number=number, content=content, checklist=checklist,
                          note=str(note or "")[:300], owner_institution=user.institution, created_by=user,
                          **child_sharing(draft))
     version.clean_sharing()
+    if key:
+        return save_once(version, MlaVersion, user, key) or version
     version.save()
     return version
 
 
 @transaction.atomic
-def do_save_mla_version(user, draft: MlaDraft, *, content: dict, checklist=None, note: str = "") -> MlaVersion:
-    """Either drafting party saves a new version; the previous ones stay for the differences."""
+def do_save_mla_version(user, draft: MlaDraft, *, content: dict, checklist=None, note: str = "",
+                        idempotency_key: str = "") -> MlaVersion:
+    """Either drafting party saves a new version; the previous ones stay for the differences.
+
+    The same idempotency key from the same official returns the first version (``replayed``).
+    """
     draft = require(user, draft, "version")
+    key = clean_key(idempotency_key)
+    existing = already_sent(MlaVersion, user, key)
+    if existing is not None:
+        return existing
     if not can_draft_mla(user):
         # Writing to a draft the other country reads is cross-border: it needs standing now.
         raise PermissionDenied(_("Solo los fiscales autorizados por su Cancillería y vigentes redactan solicitudes "
@@ -123,7 +142,9 @@ def do_save_mla_version(user, draft: MlaDraft, *, content: dict, checklist=None,
     checked = [c for c in (checklist or []) if c in codes]
     # Every party that may version the draft reads all its versions (they share the draft's audience).
     last = MlaVersion.objects.restrict(user, "view").filter(draft=draft).order_by("-number").first()
-    version = _version(user, draft, clean, checked, note, number=(last.number + 1) if last else 1)
+    version = _version(user, draft, clean, checked, note, number=(last.number + 1) if last else 1, key=key)
+    if getattr(version, "replayed", False):
+        return version
     draft.save(update_fields=["updated_at"])
     log_event("write", user=user, obj=version, after={"draft_id": draft.pk, "number": version.number,
                                                       "ids": checked}, detail={"action": "mla_version"})

@@ -66,8 +66,14 @@
     var box = document.getElementById("thread-messages");
     if (!box || !box.dataset.streamUrl) { return; }
     var id = Number(box.dataset.thread);
+    var receipts = document.getElementById("thread-receipts");
     openStream(box.dataset.streamUrl, function (data) {
-      if (Number(data.thread) !== id || data.type === "status") { return; }
+      if (Number(data.thread) !== id) { return; }
+      // Every change may move a receipt (delivery, acknowledgement, answer): the sender sees it live.
+      if (receipts && receipts.dataset.refreshUrl) {
+        fetchHTML(receipts.dataset.refreshUrl).then(function (html) { receipts.innerHTML = html; }).catch(function () {});
+      }
+      if (data.type === "status") { return; }
       fetchHTML(box.dataset.refreshUrl).then(function (html) { box.innerHTML = html; }).catch(function () {});
     });
   }

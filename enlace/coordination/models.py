@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.exchange import choices as exchange_choices
 from enlace.sharing.models import ProtectedModel
-from enlace.sharing.policy import OWNER_COUNTRY, OWNER_INSTITUTION, PARTIES, Rule
+from enlace.sharing.policy import Distribution, OWNER_COUNTRY, OWNER_INSTITUTION, PARTIES, Rule
 
 
 class NationalRoute(ProtectedModel):
@@ -20,6 +20,7 @@ class NationalRoute(ProtectedModel):
                                     verbose_name=_("responde"))
 
     write_rules = {"change": Rule(who=(OWNER_COUNTRY,), permission="coordination.change_nationalroute")}
+    widest_distribution = Distribution.COUNTRY  # a country's own protocol never leaves it
 
     class Meta:
         ordering = ["kind", "from_type"]
@@ -52,6 +53,7 @@ class NationalMessage(ProtectedModel):
     answer = models.TextField(_("respuesta"), blank=True)
     answered_at = models.DateTimeField(_("respondido"), null=True, blank=True)
 
+    widest_distribution = Distribution.COUNTRY  # national coordination: no path widens it beyond the country
     write_rules = {
         "change": Rule(who=(OWNER_INSTITUTION,), permission="coordination.change_nationalmessage"),
         "answer": Rule(who=(PARTIES,), permission="coordination.answer_nationalmessage"),

@@ -68,11 +68,44 @@ class ProtectedModel(models.Model):
     personal_data: bool = False
     cross_border_always: bool = False
     write_rules: dict = {}
+    # The widest audience this kind of record may ever have (None: any). National coordination, for
+    # example, never leaves the country, whoever owns the message and whatever path re-shares it.
+    widest_distribution: str | None = None
 
     objects = ProtectedQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the audience the row had when read, so that ``save`` can refuse onward sharing."""
+        instance = super().from_db(db, field_names, values)
+        instance._stored_sharing = (instance.__dict__.get("distribution"), instance.__dict__.get("sharing_group_id"))
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Enforced here, not only in the re-share actions: every path that saves a record (a domain
+        # action, a team leaving, a future import) is held to the agreement or team it was shared under.
+        self.check_onward_sharing_on_save()
+        super().save(*args, **kwargs)
+        self._stored_sharing = (self.distribution, self.sharing_group_id)
+
+    def check_onward_sharing_on_save(self) -> None:
+        """A record read while shared under an agreement's or a team's group (a group with a ``source``)
+        may be narrowed to its institution or country, or stay in that group, and nothing else."""
+        stored = getattr(self, "_stored_sharing", None)
+        if stored is None or stored == (self.distribution, self.sharing_group_id):
+            return
+        stored_distribution, stored_group = stored
+        if stored_distribution != Distribution.GROUP or not stored_group:
+            return
+        if self.distribution in (Distribution.INSTITUTION, Distribution.COUNTRY):
+            return
+        if SharingGroup.objects.filter(pk=stored_group).exclude(source="").exists():
+            raise ValidationError({"distribution": _(
+                "Este registro se compartió en el marco de un acuerdo o equipo conjunto: no puede transmitirse fuera de "
+                "él. Puede restringirlo a su institución o a su país.")})
 
     @property
     def owner_country(self):
@@ -104,6 +137,10 @@ class ProtectedModel(models.Model):
         if self.distribution == Distribution.PUBLIC:
             if self.personal_data:
                 raise ValidationError({"distribution": _("Los datos personales nunca pueden ser públicos.")})
+        widest = self.widest_distribution
+        if widest and Distribution.rank(self.distribution) > Distribution.rank(widest):
+            raise ValidationError({"distribution": _("Este tipo de registro no puede compartirse más allá de: %(level)s.")
+                                   % {"level": dict(Distribution.CHOICES)[widest]}})
         parent = policy.parent_of(self)
         if parent is not None and not policy.audience_of(self).within(policy.audience_of(parent)):
             raise ValidationError({"distribution": _(

@@ -78,6 +78,11 @@ class Distribution:
         (PUBLIC, _("Público (solo por publicación en el portal)")),
     ]
 
+    @classmethod
+    def rank(cls, level: str) -> int:
+        """Narrowest 0 .. widest 4 (a sharing group counts as wider than the country)."""
+        return [code for code, _label in cls.CHOICES].index(level)
+
 
 # --- actions -----------------------------------------------------------------------------------------
 

@@ -88,6 +88,26 @@ class ProtectedModelContract:
     def share_with_network(self, owner, record):
         return do_change_sharing(owner, record, distribution=Distribution.NETWORK)
 
+    def _stays_in_country(self) -> bool:
+        """The model never leaves its country (``widest_distribution``): the cross-border tests then
+        prove that widening is refused instead of proving that it works."""
+        widest = getattr(self.model, "widest_distribution", None) if self.model else None
+        return bool(widest) and Distribution.rank(widest) < Distribution.rank(Distribution.GROUP)
+
+    def _clamp(self, distribution: str) -> str:
+        return Distribution.COUNTRY if self._stays_in_country() and distribution in (
+            Distribution.GROUP, Distribution.NETWORK) else distribution
+
+    def _assert_widening_refused(self, owner, record, reader):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError):
+            self.share_with_network(owner, self.fresh(record))
+        with pytest.raises(ValidationError):
+            self.share_with_group(owner, self.fresh(record), [B])
+        seen = self._sees(reader, record)
+        assert not any(seen.values()), seen
+
     # --- writes and decisions (optional hooks) ----------------------------------------------------
     # Who else tries: officials of B and C (``reader_role``), an official of another institution of
     # A (``other_institution_role``; None = the owner's role; set ``test_other_institution = False``
@@ -167,7 +187,7 @@ class ProtectedModelContract:
 
     def shared_record(self, owner):
         record = self.make_record(owner, Distribution.COUNTRY)
-        return self.share_with_network(owner, record)
+        return record if self._stays_in_country() else self.share_with_network(owner, record)
 
     # --- helpers ----------------------------------------------------------------------------------
     def _sees(self, user, record) -> dict[str, bool]:
@@ -207,7 +227,7 @@ class ProtectedModelContract:
     # --- the contract -----------------------------------------------------------------------------
     def test_anonymous_is_sent_to_login_or_401(self, world):
         owner, _b, _c = world
-        record = self.make_record(owner, Distribution.NETWORK)
+        record = self.make_record(owner, self._clamp(Distribution.NETWORK))
         from django.test import Client
         from rest_framework.test import APIClient
 
@@ -230,6 +250,8 @@ class ProtectedModelContract:
     def test_shared_with_network_is_visible(self, world):
         owner, reader_b, reader_c = world
         record = self.make_record(owner, Distribution.COUNTRY)
+        if self._stays_in_country():
+            return self._assert_widening_refused(owner, record, reader_b)
         record = self.share_with_network(owner, record)
         for user in (reader_b, reader_c):
             seen = self._sees(user, record)
@@ -238,6 +260,8 @@ class ProtectedModelContract:
     def test_group_sharing_reaches_only_the_group(self, world):
         owner, reader_b, reader_c = world
         record = self.make_record(owner, Distribution.COUNTRY)
+        if self._stays_in_country():
+            return self._assert_widening_refused(owner, record, reader_b)
         record = self.share_with_group(owner, record, [B])
         assert all(self._sees(reader_b, record).values())
         assert not any(self._sees(reader_c, record).values())
@@ -245,6 +269,8 @@ class ProtectedModelContract:
     def test_unshared_is_gone_on_the_next_request(self, world):
         owner, reader_b, _c = world
         record = self.make_record(owner, Distribution.COUNTRY)
+        if self._stays_in_country():
+            return self._assert_widening_refused(owner, record, reader_b)
         record = self.share_with_network(owner, record)
         client = f.verified_client(reader_b)
         if self.detail_url(record):

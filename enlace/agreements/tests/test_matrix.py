@@ -118,3 +118,31 @@ def test_a_purpose_outside_the_agreement_or_a_non_party_shares_nothing(world):
     record.refresh_from_db()
     assert record.distribution == "country"
     assert not _sees(viewers["hnd"], record)["view"]
+
+
+def test_onward_sharing_is_refused_on_every_save_path_not_only_in_the_re_share_action(world):
+    """A domain action that forgets ``check_onward_sharing`` still cannot widen the record: the model's
+    ``save`` refuses. The same save under an ordinary group widens fine (the check is not a blanket ban)."""
+    owner, viewers = world
+    a = agreement(("GTM", "HND"))
+    record = do_create_bulletin(owner, title="Boletin-save-xq", distribution="country")
+    do_share_under_agreement(owner, record, a, purpose="investigation")
+    stored = Bulletin.objects.restrict(owner, "view").get(pk=record.pk)
+    stored.distribution = "network"
+    stored.sharing_group = None
+    with pytest.raises(ValidationError) as exc:
+        stored.save()
+    assert "no puede transmitirse fuera" in str(exc.value)
+    assert not any(_sees(viewers["pan"], record).values())
+    # Narrowing by a plain save is allowed.
+    stored = Bulletin.objects.restrict(owner, "view").get(pk=record.pk)
+    stored.distribution, stored.sharing_group = "country", None
+    stored.save()
+    # Test of the test: a record under a group that no agreement or team produced can be widened.
+    plain_group = do_create_sharing_group(owner, name="GTM+PAN", countries=[f.country("PAN")])
+    other = do_create_bulletin(owner, title="Boletin-libre-xq", distribution="country")
+    do_change_sharing(owner, other, distribution="group", sharing_group=plain_group)
+    other = Bulletin.objects.restrict(owner, "view").get(pk=other.pk)
+    other.distribution, other.sharing_group = "network", None
+    other.save()
+    assert Bulletin.objects.unrestricted(reason="test").get(pk=other.pk).distribution == "network"

@@ -142,3 +142,23 @@ class TestNationalRouteContract(ProtectedModelContract):
 
     def marker(self, record):
         return f"<td>{record.get_kind_display()}</td><td>{record.from_type}</td>"
+
+
+@pytest.mark.django_db
+def test_a_national_message_can_never_be_widened_beyond_the_country():
+    """National coordination stays national whoever owns it and whatever path re-shares it."""
+    from django.core.exceptions import ValidationError
+
+    from enlace.sharing.actions import do_change_sharing, do_create_sharing_group
+
+    liaison, special = _offices()
+    sender = f.user("GTM", "prosecutor", inst=liaison)
+    message = _send(sender, to=special)
+    group = do_create_sharing_group(sender, name="GTM+HND", countries=[f.country("HND")])
+    for kwargs in ({"distribution": "network"}, {"distribution": "group", "sharing_group": group}):
+        with pytest.raises(ValidationError) as exc:
+            do_change_sharing(sender, NationalMessage.objects.restrict(sender, "view").get(pk=message.pk), **kwargs)
+        assert "no puede compartirse más allá de: Mi país" in str(exc.value)
+    assert NationalMessage.objects.unrestricted(reason="test").get(pk=message.pk).distribution == "country"
+    hnd = f.user("HND", "prosecutor")
+    assert f.verified_client(hnd).get(f"/coordinacion/{message.pk}/").status_code == 404

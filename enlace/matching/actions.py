@@ -8,6 +8,9 @@ the policy (``require(user, notice, "<decision>")``): a notice the user may not 
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,9 +58,24 @@ def _other_side(notice: HitNotice, *, reason: str) -> HitNotice:
         own_record_id=notice.other_record_id, other_record_id=notice.own_record_id)
 
 
+def reply_hours() -> int:
+    """Hours the asked country has to say whether it releases (Prüm II's follow-up; a setting)."""
+    return int(getattr(settings, "ENLACE_HIT_REPLY_HOURS", 48))
+
+
+def _note(notice: HitNotice, event: str, at) -> None:
+    """Append one coded event to the notice's history (saved by the caller)."""
+    notice.history = [*(notice.history or []), {"at": at.isoformat(), "event": event}]
+
+
+def roles_conflict(role_a: str, role_b: str) -> bool:
+    """The same person recorded with different roles (victim here, suspect there): review first."""
+    return bool(role_a) and bool(role_b) and role_a != role_b
+
+
 @transaction.atomic
 def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: dict, other_person,
-                       probability: float, explanation: dict) -> tuple[HitNotice, bool]:
+                       probability: float, explanation: dict, role_conflict: bool = False) -> tuple[HitNotice, bool]:
     """Create one side of a hit, or refresh an open one (a judged notice is never re-proposed).
 
     Returns ``(notice, created)``. One audit event when something changed, none otherwise.
@@ -68,7 +86,8 @@ def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: di
                            owner_institution=person.owner_institution, distribution=_notice_distribution(person),
                            other_country=Country.objects.get(code=other["source_country"]),
                            other_institution=other_person.owner_institution,
-                           probability=probability, explanation=_own_fields_only(explanation, own))
+                           probability=probability, explanation=_own_fields_only(explanation, own),
+                           role_conflict=role_conflict)
         notice.clean_sharing()
         notice.save()
         log_event("write", obj=notice, after={"status": notice.status, "probability": round(probability, 4),
@@ -79,11 +98,13 @@ def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: di
         return notice, False  # a human decided: never re-proposed
     before = {"status": notice.status, "probability": round(notice.probability, 4)}
     explanation = _own_fields_only(explanation, own)
-    if (notice.status, round(notice.probability, 4), notice.explanation) == (HitNotice.Status.OPEN,
-                                                                            round(probability, 4), explanation):
+    conflict = notice.role_conflict or role_conflict  # a conflict once seen stays until reviewed
+    if (notice.status, round(notice.probability, 4), notice.explanation, notice.role_conflict) == (
+            HitNotice.Status.OPEN, round(probability, 4), explanation, conflict):
         return notice, False
     notice.probability, notice.explanation, notice.status = probability, explanation, HitNotice.Status.OPEN
-    notice.save(update_fields=["probability", "explanation", "status", "updated_at"])
+    notice.role_conflict = conflict
+    notice.save(update_fields=["probability", "explanation", "status", "role_conflict", "updated_at"])
     log_event("write", obj=notice, before=before, after={"status": notice.status,
                                                          "probability": round(probability, 4)})
     return notice, False
@@ -101,11 +122,12 @@ def do_record_hit(person_a, rec_a: dict, person_b, rec_b: dict, probability: flo
     existing = {(n.own_record_id, n.other_record_id): n for n in HitNotice.objects.unrestricted(
         reason="matching: existing notices of a pair, before recording a hit").filter(
         pair_key=pair_key(rec_a["record_id"], rec_b["record_id"]))}
+    conflict = roles_conflict(getattr(person_a, "role", ""), getattr(person_b, "role", ""))
     created = []
     for person, own, other, other_person in ((person_a, rec_a, rec_b, person_b), (person_b, rec_b, rec_a, person_a)):
         notice, is_new = do_save_hit_notice(existing.get((own["record_id"], other["record_id"])), person=person,
                                             own=own, other=other, other_person=other_person,
-                                            probability=probability, explanation=explanation)
+                                            probability=probability, explanation=explanation, role_conflict=conflict)
         if is_new:
             created.append(notice)
     for notice in created:
@@ -158,8 +180,9 @@ def do_judge_hit(user, notice: HitNotice, verdict: str, note: str = "") -> HitNo
 def do_request_release(user, notice: HitNotice, purpose: str) -> HitNotice:
     """Ask the other country for the details of its matching record (it decides).
 
-    The request is written on the other country's side of the hit (its owner sees it there); the
-    one audit event names the asker's own notice, the side it may read.
+    The request is written on the other country's side of the hit (its owner sees it there); both
+    sides get the time of the request, the reply deadline and a line of history. The one audit
+    event names the asker's own notice, the side it may read.
     """
     notice = require(user, notice, "request_release")
     purpose = (purpose or "").strip()
@@ -170,8 +193,18 @@ def do_request_release(user, notice: HitNotice, purpose: str) -> HitNotice:
     other = _other_side(notice, reason="matching: a release request is written on the other side of the hit")
     if other.release in (HitNotice.Release.REQUESTED, HitNotice.Release.APPROVED):
         raise ValidationError({"purpose": _("Ya hay una solicitud en curso para esta coincidencia.")})
+    now = timezone.now()
+    due = now + dt.timedelta(hours=reply_hours())
     other.release, other.release_purpose = HitNotice.Release.REQUESTED, purpose[:300]
-    other.save(update_fields=["release", "release_purpose", "updated_at"])
+    for side, event in ((notice, "requested"), (other, "request_received")):
+        side.release_requested_at, side.reply_due_at, side.escalated_at = now, due, None
+        _note(side, event, now)
+    if notice.release == HitNotice.Release.DECLINED:
+        notice.release = HitNotice.Release.NONE  # a new request after a refusal: pending again
+    other.save(update_fields=["release", "release_purpose", "release_requested_at", "reply_due_at", "escalated_at",
+                              "history", "updated_at"])
+    notice.save(update_fields=["release", "release_requested_at", "reply_due_at", "escalated_at", "history",
+                               "updated_at"])
     # The purpose text is kept on the owner's notice, not in the audit: the audit holds no content.
     log_event("write", user=user, obj=notice, after={"release": "requested"},
               detail={"other_notice_id": other.pk})
@@ -183,20 +216,34 @@ def do_request_release(user, notice: HitNotice, purpose: str) -> HitNotice:
     return notice
 
 
+def release_content(notice: HitNotice) -> dict:
+    """What the owner discloses on approval, by the kind of its own record (field codes, labelled on pages)."""
+    entity = notice.own_person
+    owner = str(notice.owner_institution)
+    if entity is None:
+        if notice.own_record_id.startswith("documents.report."):
+            from enlace.documents.hits import report_release_content
+
+            return {**report_release_content(notice.own_record_id), "owner": owner}
+        return {"record": notice.own_label, "owner": owner}
+    if entity.is_person:
+        return {"name": entity.caption, "given_names": entity.given_names, "surname_1": entity.surname_1,
+                "surname_2": entity.surname_2, "dob": entity.dob.isoformat() if entity.dob else "",
+                "nationality": entity.nationality, "role": entity.get_role_display(),
+                "case": entity.case.reference, "owner": owner}
+    return {"doc_type": entity.get_schema_display(), "doc_number": entity.doc_number,
+            "doc_country": entity.doc_country, "case": entity.case.reference, "owner": owner}
+
+
 @transaction.atomic
 def do_release_record(user, notice: HitNotice) -> ReleasedRecord:
     """The snapshot the owner discloses on approval: shared with the asking country only (one event)."""
-    person = notice.own_person
-    group = do_create_sharing_group(user, name=f"Coincidencia {notice.pair_key}", countries=[notice.other_country])
+    group = do_create_sharing_group(user, name=f"Coincidencia {notice.pair_key}"[:120], countries=[notice.other_country])
     released = ReleasedRecord(owner_institution=notice.owner_institution, created_by=user,
                               distribution=Distribution.GROUP, sharing_group=group, notice=notice,
                               recipient_country=notice.other_country, pair_key=notice.pair_key,
                               handling_no_onward_sharing=True, handling_no_judicial_use=True,
-                              content={"name": person.caption, "given_names": person.given_names,
-                                       "surname_1": person.surname_1, "surname_2": person.surname_2,
-                                       "dob": person.dob.isoformat() if person.dob else "",
-                                       "nationality": person.nationality,
-                                       "case": person.case.reference, "owner": str(notice.owner_institution)})
+                              content=release_content(notice))
     released.clean_sharing()
     released.save()
     log_event("write", user=user, obj=released, after={"released_to": notice.other_country.code},
@@ -204,18 +251,30 @@ def do_release_record(user, notice: HitNotice) -> ReleasedRecord:
     return released
 
 
+def _role_review_pending(notice: HitNotice, other: HitNotice) -> bool:
+    return (notice.role_conflict or other.role_conflict) and not (notice.role_reviewed_at and other.role_reviewed_at)
+
+
 @transaction.atomic
 def do_decide_release(user, notice: HitNotice, approve: bool) -> ReleasedRecord | None:
-    """The owner approves (a snapshot is shared with the asking country only) or declines."""
+    """The owner approves (a snapshot is shared with the asking country only) or declines.
+
+    A person recorded with a different role on each side is released only once both sides reviewed it.
+    """
     notice = require(user, notice, "decide_release")
     if notice.release != HitNotice.Release.REQUESTED:
         raise ValidationError({"release": _("No hay una solicitud pendiente para esta coincidencia.")})
     asker = _other_side(notice, reason="matching: the answer to a release request is written on the asking side")
+    if approve and _role_review_pending(notice, asker):
+        raise ValidationError({"release": _(
+            "La función de esta persona difiere entre los dos países: ambos deben revisarla antes de compartir datos.")})
     released = do_release_record(user, notice) if approve else None
     status = HitNotice.Release.APPROVED if approve else HitNotice.Release.DECLINED
+    now = timezone.now()
     for side in (notice, asker):
         side.release = status
-        side.save(update_fields=["release", "updated_at"])
+        _note(side, status, now)
+        side.save(update_fields=["release", "history", "updated_at"])
     log_event("write", user=user, obj=notice, before={"release": HitNotice.Release.REQUESTED},
               after={"release": status}, detail={"other_notice_id": asker.pk,
                                                  "released_record_id": released.pk if released else None})
@@ -226,3 +285,113 @@ def do_decide_release(user, notice: HitNotice, approve: bool) -> ReleasedRecord 
                          else _("%(country)s denegó los datos de una coincidencia"))
                   % {"country": notice.owner_country.name})
     return released
+
+
+@transaction.atomic
+def do_review_hit_role(user, notice: HitNotice) -> HitNotice:
+    """The owner confirms it reviewed its own record's role after a role conflict (needed before release)."""
+    notice = require(user, notice, "review_role")
+    if not notice.role_conflict:
+        raise ValidationError({"role": _("Esta coincidencia no tiene una diferencia de función que revisar.")})
+    if notice.role_reviewed_at:
+        raise ValidationError({"role": _("La función ya fue revisada.")})
+    now = timezone.now()
+    notice.role_reviewed_at, notice.role_reviewed_by = now, user
+    _note(notice, "role_reviewed", now)
+    notice.save(update_fields=["role_reviewed_at", "role_reviewed_by", "history", "updated_at"])
+    other = _other_side(notice, reason="matching: the other side learns that the role was reviewed here")
+    _note(other, "role_reviewed_other", now)
+    other.save(update_fields=["history", "updated_at"])
+    log_event("write", user=user, obj=notice, after={"role_reviewed": True}, detail={"other_notice_id": other.pk})
+    recipients = _recipients(other)
+    if recipients:
+        do_notify(recipients, kind="hit", actor=user, link=f"/coincidencias/{other.pk}/",
+                  title=_("%(country)s revisó la función de la persona de una coincidencia")
+                  % {"country": notice.owner_country.name})
+    return notice
+
+
+@transaction.atomic
+def do_escalate_release_request(notice: HitNotice) -> HitNotice:
+    """The reply deadline passed (system action): both sides are marked and told again (one event)."""
+    asker = _other_side(notice, reason="matching: an overdue release request is escalated on both sides")
+    now = timezone.now()
+    for side in (notice, asker):
+        side.escalated_at = now
+        _note(side, "escalated", now)
+        side.save(update_fields=["escalated_at", "history", "updated_at"])
+    log_event("write", obj=notice, after={"escalated": True}, detail={"other_notice_id": asker.pk})
+    owners = _recipients(notice, "decide_release")
+    if owners:
+        do_notify(owners, kind="hit_release", link=f"/coincidencias/{notice.pk}/",
+                  title=_("Plazo vencido: %(country)s espera su respuesta sobre una coincidencia")
+                  % {"country": asker.owner_country.name})
+    askers = _recipients(asker)
+    if askers:
+        do_notify(askers, kind="hit_release", link=f"/coincidencias/{asker.pk}/",
+                  title=_("%(country)s no respondió a tiempo su solicitud de datos; se le ha recordado")
+                  % {"country": notice.owner_country.name})
+    return notice
+
+
+def escalate_overdue_requests() -> str:
+    """Periodic task: escalate once every release request whose reply deadline passed."""
+    overdue = list(HitNotice.objects.unrestricted(reason="matching: release requests past their reply deadline")
+                   .filter(release=HitNotice.Release.REQUESTED, reply_due_at__lt=timezone.now(),
+                           escalated_at__isnull=True)
+                   .select_related("owner_institution__country"))
+    for notice in overdue:
+        do_escalate_release_request(notice)
+    return f"hit release requests escalated: {len(overdue)}"
+
+
+@transaction.atomic
+def do_save_number_notice(user, notice: HitNotice | None, *, key: str, own_id: str, other_id: str, subject: str,
+                          label: str, institution, other_institution, entity, distribution: str) -> HitNotice:
+    """Create (or reopen) one side of a document/phone hit (one audit event; no number in it)."""
+    before = {"status": notice.status} if notice else None
+    if notice is None:
+        notice = HitNotice(own_record_id=own_id, other_record_id=other_id, pair_key=key)
+    notice.own_person, notice.subject, notice.own_label = entity, subject, label[:80]
+    notice.owner_institution, notice.distribution = institution, distribution
+    notice.other_country, notice.other_institution = other_institution.country, other_institution
+    notice.probability, notice.status = 1.0, HitNotice.Status.OPEN
+    notice.explanation = {"phone" if subject == HitNotice.Subject.PHONE else "doc_number": "exact"}
+    notice.clean_sharing()
+    notice.save()
+    log_event("write", user=user, obj=notice, before=before, after={"status": notice.status, "subject": subject},
+              detail={"channel": "document_query"})
+    return notice
+
+
+@transaction.atomic
+def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str, owner_record_id: str,
+                         owner_label: str, owner_institution, owner_entity=None,
+                         owner_distribution: str = Distribution.COUNTRY) -> HitNotice:
+    """A document or phone query hit another country's record: one notice for each side (as persons).
+
+    The asking side names the query (``query_id``, ``query_label``: what the asker typed, masked),
+    the owner side names its own record (a case entity or a register entry); each side is written by
+    ``do_save_number_notice`` (one audit event each). The owner is told that a country asked about
+    one of its records. Returns the asker's notice (the existing one when the institution asked before).
+    """
+    key = pair_key(query_id, owner_record_id)
+    existing = {n.own_record_id: n for n in HitNotice.objects.unrestricted(
+        reason="matching: existing notices of a document/phone hit").filter(pair_key=key)}
+    asker = existing.get(query_id)
+    if asker is not None and asker.status != HitNotice.Status.WITHDRAWN:
+        return asker
+    asker = do_save_number_notice(user, asker, key=key, own_id=query_id, other_id=owner_record_id, subject=subject,
+                                  label=query_label, institution=user.institution,
+                                  other_institution=owner_institution, entity=None,
+                                  distribution=Distribution.INSTITUTION)
+    owner = do_save_number_notice(user, existing.get(owner_record_id), key=key, own_id=owner_record_id,
+                                  other_id=query_id, subject=subject, label=owner_label,
+                                  institution=owner_institution, other_institution=user.institution,
+                                  entity=owner_entity, distribution=owner_distribution)
+    recipients = _recipients(owner)
+    if recipients:
+        do_notify(recipients, kind="hit", link=f"/coincidencias/{owner.pk}/",
+                  title=_("Una consulta de %(country)s coincide con un registro suyo")
+                  % {"country": user.institution.country.name})
+    return asker

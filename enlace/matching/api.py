@@ -25,8 +25,10 @@ class HitNoticeSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
 
     class Meta:
         model = HitNotice
-        fields = ["id", "own_record", "own_case", "other_country", "other_institution", "probability", "explanation",
-                  "status", "release", "release_purpose", "created_at", "owner_country", "distribution", "handling_codes"]
+        fields = ["id", "subject", "own_record", "own_label", "own_case", "other_country", "other_institution",
+                  "probability", "explanation", "status", "release", "release_purpose", "release_requested_at",
+                  "reply_due_at", "escalated_at", "role_conflict", "role_reviewed_at", "history", "created_at",
+                  "owner_country", "distribution", "handling_codes"]
 
 
 class JudgementSerializer(serializers.Serializer):
@@ -59,7 +61,8 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
         "own_person__case", "other_country", "other_institution__country", "owner_institution__country").none()
     serializer_class = HitNoticeSerializer
     filterset_class = HitNoticeFilter
-    sharing_actions = {"judge": "judge", "request_release": "request_release", "decide_release": "decide_release"}
+    sharing_actions = {"judge": "judge", "request_release": "request_release", "decide_release": "decide_release",
+                       "review_role": "review_role"}
 
     @extend_schema(request=JudgementSerializer, responses=HitNoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -97,6 +100,18 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
         except ValidationError as exc:
             raise _invalid(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+    @extend_schema(request=None, responses=HitNoticeSerializer)
+    @action(detail=True, methods=["post"], url_path="review-role")
+    def review_role(self, request, pk=None):
+        """The owner confirms it reviewed its own record's role (a role conflict blocks any release until then)."""
+        notice = self.get_object()
+        try:
+            notice = actions.do_review_hit_role(request.user, notice)
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        return Response(HitNoticeSerializer(notice).data)
 
 
 class ReleasedRecordViewSet(ProtectedReadOnlyViewSet):

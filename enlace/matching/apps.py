@@ -22,6 +22,7 @@ class MatchingConfig(AppConfig):
         "analyst": ["matching.view_hitnotice"],
     }
     demo_loaders = ["enlace.matching.demo.load_demo"]
+    periodic_tasks = ["enlace.matching.actions.escalate_overdue_requests"]
 
     def ready(self):
         from . import signals  # noqa: F401

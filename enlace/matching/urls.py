@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/revisar/", views.hit_judge, name="judge"),
     path("<int:pk>/solicitar-datos/", views.hit_request_release, name="request_release"),
     path("<int:pk>/decidir/", views.hit_decide_release, name="decide_release"),
+    path("<int:pk>/revisar-funcion/", views.hit_review_role, name="review_role"),
 ]

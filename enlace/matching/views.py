@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,8 @@ from . import actions
 from .filters import HitNoticeFilter
 from .forms import JudgementForm, ReleaseRequestForm
 from .models import HitNotice, ReleasedRecord, access_hitnotice_by_id
-from .presentation import contacts_to_ask, explanation_rows
+from .actions import JUDGED, reply_hours
+from .presentation import contacts_to_ask, explanation_rows, history_rows, probability_text, released_rows, time_left_text
 
 
 def hit_list(request):
@@ -28,20 +30,41 @@ def hit_list(request):
                                                   "statuses": HitNotice.Status.choices})
 
 
+def _request_state(notice) -> str:
+    """Where the release stands, seen from this side: "sent" (my request waits), "received" (I must answer),
+    "approved"/"declined", or "" (nothing asked)."""
+    if notice.release == HitNotice.Release.REQUESTED:
+        return "received"
+    if notice.release in (HitNotice.Release.APPROVED, HitNotice.Release.DECLINED):
+        return notice.release
+    return "sent" if notice.release_requested_at else ""
+
+
 def _detail_context(request, notice, **forms):
     user = request.user
     released = (ReleasedRecord.objects.restrict(user, "view").filter(pair_key=notice.pair_key)
                 .exclude(owner_institution=notice.owner_institution))
+    judged = notice.status in JUDGED
+    state = _request_state(notice)
     return {
         "notice": notice,
+        "probability": probability_text(notice.probability),
+        "model_version": getattr(notice, "model_version", "") or "",
         "explanation": explanation_rows(notice.explanation),
         "contacts": contacts_to_ask(user, notice),
-        "released": released,
-        "judgement_form": forms.get("judgement_form") or JudgementForm(),
+        "released": [(r, released_rows(r.content)) for r in released],
+        "history": history_rows(notice.history),
+        "request_state": state,
+        "time_left": time_left_text(notice.reply_due_at) if state in ("sent", "received") else "",
+        "overdue": bool(notice.reply_due_at and state in ("sent", "received") and notice.reply_due_at < timezone.now()),
+        "reply_hours": reply_hours(),
+        "judgement_form": forms.get("judgement_form") or JudgementForm(
+            initial={"verdict": notice.status, "note": notice.judgement_note} if judged else None),
         "release_form": forms.get("release_form") or ReleaseRequestForm(),
         "can_judge": can(user, notice, "judge"),
-        "can_request_release": can(user, notice, "request_release"),
+        "can_request_release": can(user, notice, "request_release") and state in ("", "declined"),
         "can_decide_release": can(user, notice, "decide_release"),
+        "can_review_role": notice.role_conflict and not notice.role_reviewed_at and can(user, notice, "review_role"),
     }
 
 
@@ -89,6 +112,17 @@ def hit_decide_release(request, pk):
     try:
         actions.do_decide_release(request.user, notice, approve)
         messages.success(request, _("Datos compartidos con el país solicitante.") if approve else _("Solicitud denegada."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("matching:detail", pk=pk)
+
+
+@require_POST
+def hit_review_role(request, pk):
+    notice = access_hitnotice_by_id(request.user, pk, "review_role")
+    try:
+        actions.do_review_hit_role(request.user, notice)
+        messages.success(request, _("Revisión de la función registrada."))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("matching:detail", pk=pk)

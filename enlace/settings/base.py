@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "enlace.exchange",
     "enlace.legislation",
     "enlace.matching",
+    "enlace.documents",  # issue 13: document register and number hit/no-hit
     "enlace.centres",
     "django_tasks", "django_tasks_db", "enlace.statistics",  # statistics: reports built by `enlace db_worker`
     "enlace.jobs",  # issue 17: task progress in the database, worker heartbeats (`enlace worker`)

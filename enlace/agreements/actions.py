@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from enlace.accounts.models import User
 from enlace.audit.log import log_event
 from enlace.core.models import Country
+from enlace.core.uploads import store_encrypted, validate_upload
 from enlace.notifications.actions import do_notify
 from enlace.sharing.access import require
 from enlace.sharing.actions import do_change_sharing
@@ -20,7 +21,7 @@ from enlace.sharing.models import SharingGroup
 from enlace.sharing.policy import Distribution, has_cross_border_standing, is_secretariat
 
 from . import choices
-from .models import Agreement, AgreementShare
+from .models import Agreement, AgreementShare, AgreementText
 
 
 def _date(value, field, errors):
@@ -132,20 +133,58 @@ def do_register_agreement(user, data: dict, *, distribution: str | None = None,
     agreement.clean_sharing()
     agreement.save()
     agreement.parties.set(parties)
+    AgreementText.objects.create(agreement=agreement, version=1, text=agreement.text, created_by=user)
     log_event("write", user=user, obj=agreement, after=_snapshot(agreement), detail={"action": "register"})
     return agreement
 
 
 @transaction.atomic
-def do_update_agreement_text(user, agreement: Agreement, *, text: str) -> Agreement:
-    """A new version of the agreement's text (the number goes up; the audit keeps who and when)."""
+def do_update_agreement_text(user, agreement: Agreement, *, text: str, note: str = "", upload=None) -> AgreementText:
+    """Add a version of the agreement's text (an amendment, a corrected or signed text), optionally with
+    the signed document (type checked by content, stored encrypted). Earlier versions are kept."""
     agreement = require(user, agreement, "change")
+    text = str(text or "")[:100000]
+    if not text.strip() and upload is None:
+        raise ValidationError({"text": _("Escriba el texto o adjunte el documento de la nueva versión.")})
+    stored = {}
+    if upload is not None:
+        try:
+            mime = validate_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+        rel, digest, size = store_encrypted(upload)
+        stored = {"filename": str(upload.name or "documento")[-200:], "mime": mime, "size": size, "sha256": digest,
+                  "stored_path": rel}
     before = _snapshot(agreement)
-    agreement.text = str(text or "")[:100000]
+    agreement.text = text
     agreement.text_version += 1
     agreement.save(update_fields=["text", "text_version", "updated_at"])
+    version = AgreementText.objects.create(agreement=agreement, version=agreement.text_version, text=text,
+                                           note=" ".join(str(note or "").split())[:300], created_by=user, **stored)
     log_event("write", user=user, obj=agreement, before=before, after=_snapshot(agreement),
-              detail={"action": "update_text"})
+              detail={"action": "update_text", "version": version.version, "file": bool(stored)})
+    return version
+
+
+@transaction.atomic
+def do_set_agreement_contact_points(user, agreement: Agreement, contact_ids) -> Agreement:
+    """Name the agreement's contact points: directory entries of its parties whose Cancillería
+    authorisation is in force (a suspended or expired entry cannot be the one to call)."""
+    from enlace.directory.models import Contact
+
+    agreement = require(user, agreement, "change")
+    ids = {int(i) for i in contact_ids if str(i).isdigit()}
+    party_ids = set(agreement.parties.values_list("pk", flat=True))
+    contacts = list(Contact.objects.restrict(user, "view").filter(pk__in=ids)
+                    .select_related("owner_institution"))
+    problems = [c for c in contacts if c.owner_institution.country_id not in party_ids or not c.in_force()]
+    if len(contacts) != len(ids) or problems:
+        raise ValidationError({"contact_points": _(
+            "Elija puntos de contacto autorizados y vigentes de los países parte del acuerdo.")})
+    before = {"contact_points": sorted(agreement.contact_points.values_list("pk", flat=True))}
+    agreement.contact_points.set(contacts)
+    log_event("write", user=user, obj=agreement, before=before, after={"contact_points": sorted(ids)},
+              detail={"action": "set_contact_points"})
     return agreement
 
 

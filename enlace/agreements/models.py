@@ -1,5 +1,6 @@
 """Information-exchange agreements and the records shared under them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,8 @@ class Agreement(ProtectedModel):
     limit_no_judicial_use = models.BooleanField(_("sin uso judicial sin consentimiento"), default=True)
     text = models.TextField(_("texto"), blank=True)
     text_version = models.PositiveIntegerField(_("versión del texto"), default=1)
+    contact_points = models.ManyToManyField("directory.Contact", blank=True, related_name="+",
+                                            verbose_name=_("puntos de contacto"))
     exchange_group = models.OneToOneField(SharingGroup, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="agreement", verbose_name=_("grupo del acuerdo"))
 
@@ -82,3 +85,34 @@ class AgreementShare(ProtectedModel):
 
     def __str__(self) -> str:
         return self.record_label
+
+
+class AgreementText(models.Model):
+    """One version of an agreement's text, with the signed document when there is one (stored encrypted).
+
+    Versions are only ever added: an amendment or a corrected text is a new version and the earlier
+    ones stay readable. Not a protected model of its own: it is read only through the agreement the
+    user may see (``access_by_id(Agreement, ...)``), so its audience is exactly the agreement's.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+", verbose_name=_("acuerdo"))
+    version = models.PositiveIntegerField(_("versión"))
+    text = models.TextField(_("texto"), blank=True)
+    note = models.CharField(_("qué cambia"), max_length=300, blank=True)
+    filename = models.CharField(_("documento"), max_length=200, blank=True)
+    mime = models.CharField(max_length=120, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    stored_path = models.CharField(max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registrada"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   verbose_name=_("registrada por"))
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "version"], name="agreement_text_version_unique")]
+        verbose_name = _("versión del texto")
+        verbose_name_plural = _("versiones del texto")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
+from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import access_by_id, audit_listing
 
 from . import actions, choices
 from .forms import AgreementForm
-from .models import Agreement, AgreementShare
+from .models import Agreement, AgreementShare, AgreementText
 
 _JOINS = ("owner_institution__country",)
 
@@ -129,19 +130,81 @@ def agreement_detail(request, pk):
     agreement = access_by_id(Agreement, request.user, pk)
     shares = list(AgreementShare.objects.restrict(request.user, "list").filter(agreement=agreement)
                   .select_related("owner_institution__country")[:200])
+    can_change = Agreement.objects.restrict(request.user, "change").filter(pk=agreement.pk).exists()
     return render(request, "agreements/detail.html", {
         "a": agreement, "parties": list(agreement.parties.all()), "shares": shares,
         "purposes": [choices.label(choices.PURPOSES, p) for p in agreement.purposes],
         "categories": [choices.label(choices.DATA_CATEGORIES, c) for c in agreement.data_categories],
+        "versions": list(AgreementText.objects.filter(agreement=agreement).select_related("created_by")),
+        "contacts": _contact_points(request.user, agreement),
+        "candidates": _candidate_contacts(request.user, agreement) if can_change else [],
         "can_decide": Agreement.objects.restrict(request.user, "decide").filter(pk=agreement.pk).exists(),
-        "can_change": Agreement.objects.restrict(request.user, "change").filter(pk=agreement.pk).exists()})
+        "can_change": can_change})
+
+
+def _contact_points(user, agreement):
+    """The agreement's contact points the user may see in the directory (an entry is never shown around
+    the directory's own policy)."""
+    from enlace.directory.models import Contact
+
+    ids = agreement.contact_points.values_list("pk", flat=True)
+    return list(Contact.objects.restrict(user, "view").filter(pk__in=ids)
+                .select_related("owner_institution__country").order_by("owner_institution__country__code", "last_name", "pk"))
+
+
+def _candidate_contacts(user, agreement):
+    from enlace.directory.models import Contact
+    from enlace.directory.policy import in_force_q
+
+    return list(Contact.objects.restrict(user, "view")
+                .filter(in_force_q(), owner_institution__country__in=agreement.parties.all())
+                .select_related("owner_institution__country").order_by("owner_institution__country__code", "last_name", "pk")[:300])
 
 
 @require_POST
 def agreement_text(request, pk):
     agreement = access_by_id(Agreement, request.user, pk, "change")
-    actions.do_update_agreement_text(request.user, agreement, text=request.POST.get("text", ""))
-    messages.success(request, _("Nueva versión del texto guardada."))
+    try:
+        version = actions.do_update_agreement_text(request.user, agreement, text=request.POST.get("text", ""),
+                                                   note=request.POST.get("note", ""),
+                                                   upload=request.FILES.get("file"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Versión %(n)s del texto guardada; las anteriores se conservan.")
+                         % {"n": version.version})
+    return redirect("agreements:detail", pk=agreement.pk)
+
+
+def agreement_text_version(request, pk, version):
+    """One kept version of the text (its document as a download when it has one)."""
+    agreement = access_by_id(Agreement, request.user, pk)
+    kept = AgreementText.objects.filter(agreement=agreement, version=version).first()
+    if kept is None:
+        raise Http404
+    if request.GET.get("documento") and kept.stored_path:
+        try:
+            data = read_decrypted(kept.stored_path)
+        except ValidationError as exc:
+            return render(request, "core/error.html", {"title": _("Archivo no disponible"),
+                                                       "message": exc.messages[0]}, status=410)
+        response = HttpResponse(data, content_type=kept.mime)
+        safe = "".join(ch for ch in kept.filename if ch.isalnum() or ch in "._- ") or "documento"
+        response["Content-Disposition"] = f'attachment; filename="{safe}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    return render(request, "agreements/version.html", {"a": agreement, "v": kept})
+
+
+@require_POST
+def agreement_contacts(request, pk):
+    agreement = access_by_id(Agreement, request.user, pk, "change")
+    try:
+        actions.do_set_agreement_contact_points(request.user, agreement, request.POST.getlist("contact_points"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Puntos de contacto guardados."))
     return redirect("agreements:detail", pk=agreement.pk)
 
 

@@ -128,3 +128,6 @@ class ReleasedRecord(ProtectedModel):
 
 access_hitnotice_by_id = make_accessor(HitNotice)
 access_releasedrecord_by_id = make_accessor(ReleasedRecord)
+
+# The shared matching index (system tables of the online check), registered with this app.
+from .index_models import IndexCount, IndexedRecord, IndexKey  # noqa: E402,F401

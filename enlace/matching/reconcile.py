@@ -11,7 +11,6 @@ from enlace.cases.matching_source import matchable_persons, persons_by_pk
 from enlace.cases.models import entity_pk_from_record_id
 
 from .actions import do_record_hit
-from .services import reset_index
 
 COLUMNS = ["record_id", "source_country", "given_names", "surname_1", "surname_2", "sex", "dob", "nationality",
            "doc_type", "doc_number", "phone"]
@@ -19,7 +18,9 @@ COLUMNS = ["record_id", "source_country", "given_names", "surname_1", "surname_2
 
 def reconcile_all() -> dict:
     from .engine.batch import link_csv
-    from .engine.online import OnlineIndex
+    from .engine.model import load_model
+    from .engine.normalize import normalise_record
+    from .index import DatabaseIndex
 
     audit_context.set_channel("system")
     records = {r["record_id"]: r for r in matchable_persons()}
@@ -36,7 +37,10 @@ def reconcile_all() -> dict:
                 rows = list(csv.DictReader(fh))
         else:
             rows = []
-    index = OnlineIndex(list(records.values())) if rows else None
+    # The shared index of the online check is rebuilt from the same records (a repair after an engine
+    # upgrade or a lost check); the explanation of a pair depends only on the two records.
+    DatabaseIndex().rebuild(records.values())
+    model = load_model()
     wanted = {entity_pk_from_record_id(row[side]) for row in rows for side in ("record_id_l", "record_id_r")}
     persons = persons_by_pk(wanted, reason="matching: batch reconciliation of the linked pairs") if rows else {}
     for row in rows:
@@ -44,18 +48,11 @@ def reconcile_all() -> dict:
         if not left or not right or left["source_country"] == right["source_country"]:
             continue
         pairs += 1
-        explanation = _explain(index, left, right["record_id"])
+        explanation = model.explain(model.levels(normalise_record(left), normalise_record(right)))
         pl = persons.get(entity_pk_from_record_id(left["record_id"]))
         pr = persons.get(entity_pk_from_record_id(right["record_id"]))
         if pl is None or pr is None:  # deleted since the batch read
             continue
         new += len(do_record_hit(pl, left, pr, right, float(row["match_probability"]), explanation))
-    reset_index()
     return {"records": len(records), "pairs": pairs, "new_notices": new}
 
-
-def _explain(index, record: dict, other_id: str) -> dict:
-    for rid, _probability, explanation in index.match(record):
-        if rid == other_id:
-            return explanation
-    return {}

@@ -76,7 +76,9 @@ QS_RETURNING = READ_QS_METHODS | POLICY_METHODS
 
 # The audit writer is the one module that writes outside an actions module: it appends the
 # hash-chained events (and their chain head) on behalf of every action.
-WRITE_EXEMPT_FILES = frozenset({"enlace/audit/log.py"})
+# The matching index (``matching/index.py``) is derived system data rebuilt from the cases, like a
+# database index: no official's state, so no action and no audit event of its own.
+WRITE_EXEMPT_FILES = frozenset({"enlace/audit/log.py", "enlace/matching/index.py"})
 
 # The policy's own modules: they build ``restrict()`` itself (``sharing/api.py`` re-creates a viewset's
 # declared queryset on the model's default manager and restricts it on the next line).

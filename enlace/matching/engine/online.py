@@ -14,7 +14,10 @@ scaled to the number of records in the index.  So a record matched online agains
 the same records as a batch run gets the same pairs and probabilities as the batch.
 
 Posting lists are Python dicts (key -> record number, or list of record numbers); 1 million
-records take about 2-3 GB and a query takes a few milliseconds.
+records take about 2-3 GB and a query takes a few milliseconds.  The platform does not keep this
+index in its server processes: ``enlace.matching.index.DatabaseIndex`` keeps the same posting
+lists in indexed database tables (one index for every process, always current) and scores with
+the same :func:`score`; this class serves the engine's tools and tests.
 """
 
 from __future__ import annotations
@@ -31,6 +34,40 @@ _KEY_POS = tuple(FEATURES.index(k) for k in _POSTED)
 #: lookups for a query: (query key position, posting list number), both directions of every rule
 _LOOKUPS = tuple(sorted({(FEATURES.index(a), _POSTED.index(b)) for a, b in BLOCKING_RULES}
                         | {(FEATURES.index(b), _POSTED.index(a)) for a, b in BLOCKING_RULES}))
+
+
+def posted_keys(f: Features) -> list[tuple[str, str]]:
+    """``(key column, value)`` of every posting list a record belongs to."""
+    return [(col, f[pos]) for col, pos in zip(_POSTED, _KEY_POS) if f[pos] is not None]
+
+
+def lookup_keys(q: Features) -> list[tuple[str, str]]:
+    """``(posted key column, value)`` a query looks up: both directions of every blocking rule."""
+    return sorted({(_POSTED[pi], q[pos]) for pos, pi in _LOOKUPS if q[pos] is not None})
+
+
+def is_candidate(q: Features, f: Features, cross_country_only: bool = True) -> bool:
+    """The filter every index applies after the key lookup (never the record itself; another country)."""
+    if f.record_id == q.record_id:
+        return False
+    src = q.source_country
+    return not (cross_country_only and (src is None or f.source_country is None or f.source_country == src))
+
+
+def score(model: Model, q: Features, candidates: Iterable[Features], n_records: int, term_frequency,
+          threshold: float, limit: int | None = None) -> list[tuple[str, float, dict]]:
+    """Candidates at or above ``threshold``, best first, as ``(record_id, probability, explanation)``.
+
+    The one scoring path of the in-memory and the database index, so both give the same answer."""
+    min_weight = threshold_to_match_weight(threshold)
+    out = []
+    for f in candidates:
+        levels = model.levels(q, f)
+        bf = model.bayes_factor(levels, n_records, q, f, term_frequency)
+        if math.log2(bf) >= min_weight:
+            out.append((f.record_id, bf / (1 + bf), model.explain(levels)))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out[:limit] if limit else out
 
 
 class OnlineIndex:
@@ -171,16 +208,8 @@ class OnlineIndex:
                 found.add(cur)
             else:
                 found.update(cur)
-        out = []
-        src = q.source_country
-        for i in found:
-            f = self._feats[i]
-            if f is None or f.record_id == q.record_id:
-                continue
-            if self.cross_country_only and (src is None or f.source_country is None or f.source_country == src):
-                continue
-            out.append(f)
-        return out
+        feats = self._feats
+        return [f for f in (feats[i] for i in found) if f is not None and is_candidate(q, f, self.cross_country_only)]
 
     def match(self, record: Mapping[str, object] | Features, threshold: float | None = None,
               limit: int | None = None) -> list[tuple[str, float, dict]]:
@@ -191,14 +220,4 @@ class OnlineIndex:
         Never raises on missing or malformed fields (they are treated as missing)."""
         q = record if isinstance(record, Features) else normalise_record(record)
         t = self.threshold if threshold is None else float(threshold)
-        min_weight = threshold_to_match_weight(t)
-        n = len(self)
-        model = self.model
-        out = []
-        for f in self.candidates(q):
-            levels = model.levels(q, f)
-            bf = model.bayes_factor(levels, n, q, f, self.term_frequency)
-            if math.log2(bf) >= min_weight:
-                out.append((f.record_id, bf / (1 + bf), model.explain(levels)))
-        out.sort(key=lambda x: (-x[1], x[0]))
-        return out[:limit] if limit else out
+        return score(self.model, q, self.candidates(q), len(self), self.term_frequency, t, limit)

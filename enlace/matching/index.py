@@ -1,0 +1,225 @@
+"""The matching index of the deployment: blocking keys in indexed database tables.
+
+Every server process, worker and command reads and writes the same tables, so the index is always
+current (a person saved through one process is a candidate for a check in any other at once), no
+process builds anything on first use and no process holds a copy in memory. A check reads the
+candidates sharing a blocking key with the query (one indexed lookup), the term-frequency counters
+(one lookup) and scores in the asking process with the engine's own :func:`~.engine.online.score`:
+the same keys, the same arithmetic as the in-memory ``OnlineIndex`` and the batch, so batch and
+online agree exactly.
+
+The keys come from :mod:`.engine.blocking` through :func:`~.engine.online.posted_keys` /
+:func:`~.engine.online.lookup_keys`; this module decides nothing about blocking.
+
+Writes are serialised per record (its row is locked first) and the counters are updated in one
+sorted pass, so concurrent checks neither deadlock nor double-count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Mapping
+
+from django.db import IntegrityError, connection, transaction
+
+from .engine import model as _engine_model
+from .engine.model import DEFAULT_THRESHOLD, Model, load_model
+from .engine.normalize import FEATURES, LIST_FEATURES, Features, normalise_record
+from .engine.online import is_candidate, lookup_keys, posted_keys, score
+from .index_models import IndexCount, IndexedRecord, IndexKey
+
+# The engine's version (normalisation and keys): rows of another version are re-indexed by match-all.
+ENGINE_VERSION = str(getattr(_engine_model, "ENGINE_VERSION", "1"))
+_LIST_POS = tuple(FEATURES.index(c) for c in LIST_FEATURES)
+#: counter of the number of indexed records (column "" / value "")
+_TOTAL = ("", "")
+
+
+def _dump(f: Features) -> list:
+    return [list(v) if isinstance(v, tuple) else v for v in f]
+
+
+def _load(values: list) -> Features:
+    values = list(values)
+    for pos in _LIST_POS:
+        if isinstance(values[pos], list):
+            values[pos] = tuple(values[pos])
+    return Features._make(values)
+
+
+def _key(column: str, value) -> str:
+    return f"{column}={value}"
+
+
+def _counts_of(f: Features, tf_columns: Iterable[str]) -> Counter:
+    c = Counter({_TOTAL: 1})
+    for col in tf_columns:
+        v = getattr(f, col)
+        if v is not None:
+            c[(col, "")] += 1
+            c[(col, v)] += 1
+    return c
+
+
+def _apply_counts(delta: Counter) -> None:
+    """Add ``delta`` to the counters, in sorted order (a fixed lock order: no deadlock between checks)."""
+    items = sorted((k, n) for k, n in delta.items() if n)
+    if not items:
+        return
+    table = IndexCount._meta.db_table
+    with connection.cursor() as cur:
+        # INSERT … ON CONFLICT: one statement per counter on SQLite (≥ 3.24) and PostgreSQL alike.
+        for (col, value), n in items:
+            cur.execute(f'INSERT INTO {table} ("column", "value", "count") VALUES (%s, %s, %s) '
+                        f'ON CONFLICT ("column", "value") DO UPDATE SET "count" = {table}."count" + excluded."count"',
+                        [col, value, n])
+
+
+class DatabaseIndex:
+    """``add`` / ``remove`` / ``match`` of :class:`~.engine.online.OnlineIndex`, over the database."""
+
+    def __init__(self, *, model: Model | None = None, threshold: float | None = None,
+                 cross_country_only: bool = True):
+        self.model = model or load_model()
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+        self.cross_country_only = cross_country_only
+        self.tf_columns = tuple(self.model.tf_columns)
+
+    # --- maintenance ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        row = IndexCount.objects.filter(column="", value="").values_list("count", flat=True).first()
+        return int(row or 0)
+
+    def __contains__(self, record_id: str) -> bool:
+        return IndexedRecord.objects.filter(pk=record_id).exists()
+
+    def add(self, record: Mapping[str, object] | Features) -> bool:
+        """Index (or re-index) a record; a record without a record id is not indexed (False)."""
+        f = record if isinstance(record, Features) else normalise_record(record)
+        if not f.record_id:
+            return False
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    delta = self._remove_locked(f.record_id)
+                    IndexedRecord.objects.create(record_id=f.record_id, source_country=f.source_country or "",
+                                                 features=_dump(f), engine_version=ENGINE_VERSION)
+                    IndexKey.objects.bulk_create([IndexKey(record_id=f.record_id, key=_key(c, v))
+                                                  for c, v in posted_keys(f)])
+                    delta.update(_counts_of(f, self.tf_columns))
+                    _apply_counts(delta)
+                return True
+            except IntegrityError:
+                # Another process indexed the same record between our delete and insert: do it again
+                # (its row now exists and is locked, then replaced, by the second attempt).
+                if attempt:
+                    raise
+        return True
+
+    def remove(self, record_id: str) -> bool:
+        """Remove a record; False when it was not indexed."""
+        with transaction.atomic():
+            delta = self._remove_locked(record_id)
+            _apply_counts(delta)
+        return bool(delta)
+
+    def _remove_locked(self, record_id: str) -> Counter:
+        """Delete the record (row locked first) and return the counter changes its removal makes."""
+        row = (IndexedRecord.objects.select_for_update().filter(pk=record_id)
+               .values_list("features", flat=True).first())
+        if row is None:
+            return Counter()
+        IndexedRecord.objects.filter(pk=record_id).delete()  # its keys go with it (CASCADE)
+        return Counter({k: -n for k, n in _counts_of(_load(row), self.tf_columns).items()})
+
+    def clear(self) -> None:
+        with transaction.atomic():
+            IndexKey.objects.all().delete()
+            IndexedRecord.objects.all().delete()
+            IndexCount.objects.all().delete()
+
+    def rebuild(self, records: Iterable[Mapping[str, object]], batch_size: int = 2000) -> int:
+        """Replace the whole index with ``records`` (``enlace match-all``, after an engine upgrade)."""
+        with transaction.atomic():
+            self.clear()
+            counts: Counter = Counter()
+            n = 0
+            batch: list[Features] = []
+
+            def flush():
+                IndexedRecord.objects.bulk_create([
+                    IndexedRecord(record_id=f.record_id, source_country=f.source_country or "", features=_dump(f),
+                                  engine_version=ENGINE_VERSION) for f in batch])
+                IndexKey.objects.bulk_create([IndexKey(record_id=f.record_id, key=_key(c, v))
+                                              for f in batch for c, v in posted_keys(f)], batch_size=10_000)
+                batch.clear()
+
+            seen = set()
+            for rec in records:
+                f = normalise_record(rec)
+                if not f.record_id or f.record_id in seen:
+                    continue
+                seen.add(f.record_id)
+                batch.append(f)
+                counts.update(_counts_of(f, self.tf_columns))
+                n += 1
+                if len(batch) >= batch_size:
+                    flush()
+            if batch:
+                flush()
+            IndexCount.objects.bulk_create([IndexCount(column=c, value=v, count=k) for (c, v), k in counts.items()],
+                                           batch_size=10_000)
+        return n
+
+    def stale(self) -> int:
+        """Records indexed by another engine version (``enlace match-all`` re-indexes them)."""
+        return IndexedRecord.objects.exclude(engine_version=ENGINE_VERSION).count()
+
+    # --- queries -------------------------------------------------------------------------------
+    def candidates(self, q: Features) -> list[Features]:
+        """Indexed records sharing a blocking key with ``q`` (from another source country): one query."""
+        keys = [_key(c, v) for c, v in lookup_keys(q)]
+        if not keys:
+            return []
+        qs = IndexedRecord.objects.filter(pk__in=IndexKey.objects.filter(key__in=keys).values("record_id"))
+        if self.cross_country_only:
+            if not q.source_country:
+                return []
+            qs = qs.exclude(source_country=q.source_country)
+        found = (_load(v) for v in qs.values_list("features", flat=True))
+        return [f for f in found if is_candidate(q, f, self.cross_country_only)]
+
+    def term_frequencies(self, records: Iterable[Features]) -> tuple[int, dict]:
+        """The number of indexed records and the counters the scoring of ``records`` needs: one query."""
+        wanted = {_TOTAL} | {(c, "") for c in self.tf_columns}
+        for f in records:
+            for c in self.tf_columns:
+                v = getattr(f, c)
+                if v is not None:
+                    wanted.add((c, v))
+        counts: dict = {}
+        cols = {c for c, _v in wanted}
+        values = {v for _c, v in wanted}
+        for c, v, n in IndexCount.objects.filter(column__in=cols, value__in=values).values_list("column", "value",
+                                                                                               "count"):
+            if (c, v) in wanted:
+                counts[(c, v)] = n
+        return counts.get(_TOTAL, 0), counts
+
+    def match(self, record: Mapping[str, object] | Features, threshold: float | None = None,
+              limit: int | None = None) -> list[tuple[str, float, dict]]:
+        """Same answer as :meth:`.engine.online.OnlineIndex.match` over the same records."""
+        q = record if isinstance(record, Features) else normalise_record(record)
+        t = self.threshold if threshold is None else float(threshold)
+        found = self.candidates(q)
+        if not found:
+            return []
+        n, counts = self.term_frequencies([q, *found])
+
+        def tf(column: str, value):
+            if value is None:
+                return None
+            c = counts.get((column, value))
+            return c / counts[(column, "")] if c else None
+
+        return score(self.model, q, found, n, tf, t, limit)

@@ -55,6 +55,13 @@ def run_import(batch_id: int, user_id: int) -> str:
         log.info("import %s not run: %s", batch_id, type(exc).__name__)
         jobs.finish_progress(key, state="failed")
         return "refused"
+    except Exception:
+        # E.g. a hook run after the commit failed: the page shows what the database holds, and the
+        # task is recorded failed with its traceback.
+        batch.refresh_from_db()
+        jobs.finish_progress(key, state="done" if batch.status == ImportBatch.Status.IMPORTED else "failed",
+                             done=batch.total_rows)
+        raise
     failed = batch.status == ImportBatch.Status.FAILED
     jobs.finish_progress(key, state="failed" if failed else "done", done=batch.total_rows)
     return batch.status

@@ -25,7 +25,8 @@ MAX_ATTEMPTS = 3
 
 
 def stale_seconds() -> int:
-    return int(getattr(settings, "ENLACE_WORKER_STALE_SECONDS", None) or os.environ.get("ENLACE_WORKER_STALE_SECONDS", 120))
+    value = getattr(settings, "ENLACE_WORKER_STALE_SECONDS", None)
+    return int(os.environ.get("ENLACE_WORKER_STALE_SECONDS", 120) if value is None else value)
 
 
 def heartbeat_age_seconds() -> float | None:

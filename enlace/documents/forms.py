@@ -23,11 +23,15 @@ class QueryForm(forms.Form):
 class ReportForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Tipo de documento"), choices=DocumentReport.DocType.choices)
     number = forms.CharField(label=_("Número del documento"), max_length=60)
-    issuing_country = forms.CharField(label=_("País emisor"), max_length=3,
+    issuing_country = forms.CharField(label=_("País emisor"), max_length=60,
                                       help_text=_("Código ISO 3166-1 alfa-3, p. ej. GTM."))
     status = forms.ChoiceField(label=_("Situación"), choices=DocumentReport.Status.choices)
     reported_on = forms.DateField(label=_("Fecha del reporte"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Nota"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     distribution = forms.ChoiceField(label=_("Quién lo ve"), choices=DISTRIBUTIONS, initial=Distribution.NETWORK,
+                                     required=False,
                                      help_text=_("Cualquier país recibe un «hit» al consultar el número; "
                                                  "esto decide quién ve la ficha."))
+
+    def clean_distribution(self):
+        return self.cleaned_data.get("distribution") or Distribution.NETWORK

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
+from enlace.core.uploads import store_encrypted, validate_upload
 from enlace.core.models import Country
 from enlace.notifications.actions import do_notify
 from enlace.sharing.access import require
@@ -216,8 +217,10 @@ def do_share_into_team(user, team: JointTeam, record) -> TeamEntry:
 
 
 @transaction.atomic
-def do_add_team_entry(user, team: JointTeam, *, kind: str, title: str, body: str = "", due_on=None) -> TeamEntry:
-    """A task with a deadline or a document note in the workspace."""
+def do_add_team_entry(user, team: JointTeam, *, kind: str, title: str, body: str = "", due_on=None,
+                      upload=None) -> TeamEntry:
+    """A task with a deadline, or a document (a file — type checked by content, stored encrypted — and/or
+    a note) in the workspace."""
     team = _open_member(user, team)
     errors: dict[str, list] = {}
     if kind not in (TeamEntry.Kind.TASK, TeamEntry.Kind.DOCUMENT):
@@ -230,10 +233,22 @@ def do_add_team_entry(user, team: JointTeam, *, kind: str, title: str, body: str
         due = _date(due_on, "due_on", errors)
         if due and due < team.starts_on:
             errors.setdefault("due_on", []).append(_("El plazo no puede ser anterior al inicio del equipo."))
+    stored = {}
+    if upload is not None and kind == TeamEntry.Kind.DOCUMENT:
+        try:
+            mime = validate_upload(upload)
+        except ValidationError as exc:
+            errors.setdefault("file", []).extend(exc.messages)
+        else:
+            if not errors:
+                rel, digest, size = store_encrypted(upload)
+                stored = {"filename": str(upload.name or "documento")[-200:], "mime": mime, "size": size,
+                          "sha256": digest, "stored_path": rel}
     if errors:
         raise ValidationError(errors)
-    entry = _entry(user, team, kind=kind, title=title, body=str(body or "")[:20000], due_on=due)
-    log_event("write", user=user, obj=entry, detail={"action": "add_team_entry", "kind": kind, "team": team.pk})
+    entry = _entry(user, team, kind=kind, title=title, body=str(body or "")[:20000], due_on=due, **stored)
+    log_event("write", user=user, obj=entry, detail={"action": "add_team_entry", "kind": kind, "team": team.pk,
+                                                     "file": bool(stored)})
     return entry
 
 

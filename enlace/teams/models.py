@@ -88,7 +88,7 @@ class TeamMember(models.Model):
 
 class TeamEntry(ProtectedModel):
     """One item of a team's workspace and timeline: a shared record, a task with a deadline, a document
-    note or a membership event. Shared with the workspace group (accepted members); owned by the
+    (a file and/or a note) or a membership event. Shared with the workspace group (accepted members); owned by the
     institution that added it. A shared record stays owned by its country: the entry only points to it."""
 
     class Kind(models.TextChoices):
@@ -105,6 +105,13 @@ class TeamEntry(ProtectedModel):
     record_id = models.PositiveBigIntegerField(_("registro"), null=True, blank=True)
     due_on = models.DateField(_("plazo"), null=True, blank=True)
     done = models.BooleanField(_("hecha"), default=False)
+    # A document entry may carry a file (stored encrypted); its reads are audited like any record's,
+    # which is what the workspace's "who saw what" shows.
+    filename = models.CharField(_("archivo"), max_length=200, blank=True)
+    mime = models.CharField(max_length=120, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    stored_path = models.CharField(max_length=300, blank=True, editable=False)
 
     sharing_parent = "team"
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/retirarse/", views.team_leave, name="leave"),
     path("<int:pk>/cerrar/", views.team_close, name="close"),
     path("tarea/<int:pk>/hecha/", views.task_done, name="task_done"),
+    path("documento/<int:pk>/archivo/", views.document_file, name="document_file"),
 ]

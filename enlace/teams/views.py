@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlace.cases.models import Case
 from enlace.core.models import Country
+from enlace.core.uploads import read_decrypted
 from enlace.sharing.access import access_by_id, audit_listing
 
 from . import actions
@@ -63,7 +64,7 @@ def team_new(request):
     return render(request, "teams/new.html", ctx)
 
 
-def _seen_log(team, shared) -> list:
+def _seen_log(team, shared, documents=()) -> list:
     """Who saw what: the audit's read events on the team and on the records shared in it (country,
     institution, object and time only: the audit keeps no content). One bounded query."""
     from django.db.models import Q
@@ -73,6 +74,8 @@ def _seen_log(team, shared) -> list:
     q = Q(object_type="teams.jointteam", object_id=str(team.pk))
     for e in shared:
         q |= Q(object_type=e.record_type, object_id=str(e.record_id))
+    if documents:
+        q |= Q(object_type="teams.teamentry", object_id__in=[str(d.pk) for d in documents])
     return list(AuditEvent.objects.filter(q, kind__in=["read", "export"]).order_by("-seq").only(
         "at", "country_code", "institution_id", "object_type", "object_id", "kind")[:100])
 
@@ -87,14 +90,15 @@ def team_detail(request, pk):
         "owner_institution__country", "created_by")[:300]) if is_member else []
     audit_listing(request.user, TeamEntry, [e.pk for e in entries], purpose=f"team {team.pk}")
     shared = [e for e in entries if e.kind == TeamEntry.Kind.SHARED]
-    seen_log = _seen_log(team, shared) if is_member else []
+    documents = [e for e in entries if e.kind == TeamEntry.Kind.DOCUMENT]
+    seen_log = _seen_log(team, shared, [d for d in documents if d.stored_path]) if is_member else []
     my_cases = list(Case.objects.restrict(request.user, "share").filter(
         owner_institution=request.user.institution_id)[:100]) if is_member and team.status == "open" else []
     return render(request, "teams/detail.html", {
         "team": team, "members": members, "is_member": is_member,
         "tasks": [e for e in entries if e.kind == TeamEntry.Kind.TASK],
         "shared": shared, "seen_log": seen_log,
-        "documents": [e for e in entries if e.kind == TeamEntry.Kind.DOCUMENT],
+        "documents": documents,
         "timeline": entries, "my_cases": my_cases,
         "can_answer": JointTeam.objects.restrict(request.user, "accept").filter(pk=team.pk).exists(),
         "can_close": team.status == "open" and JointTeam.objects.restrict(request.user, "change").filter(
@@ -136,9 +140,27 @@ def team_entry(request, pk):
     def step(team):
         actions.do_add_team_entry(request.user, team, kind=request.POST.get("kind", ""),
                                   title=request.POST.get("title"), body=request.POST.get("body", ""),
-                                  due_on=request.POST.get("due_on"))
+                                  due_on=request.POST.get("due_on"), upload=request.FILES.get("file"))
         messages.success(request, _("Añadido al espacio de trabajo."))
     return _run(request, pk, step)
+
+
+def document_file(request, pk):
+    """A team document's file: read through the policy (the workspace's accepted members, while the team
+    is open), audited as a read so that it appears in "who saw what"."""
+    entry = access_by_id(TeamEntry, request.user, pk, purpose=request.GET.get("purpose", "descarga"))
+    if entry.kind != TeamEntry.Kind.DOCUMENT or not entry.stored_path:
+        raise Http404
+    try:
+        data = read_decrypted(entry.stored_path)
+    except ValidationError as exc:
+        return render(request, "core/error.html", {"title": _("Archivo no disponible"), "message": exc.messages[0]},
+                      status=410)
+    response = HttpResponse(data, content_type=entry.mime)
+    safe = "".join(ch for ch in entry.filename if ch.isalnum() or ch in "._- ") or "documento"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

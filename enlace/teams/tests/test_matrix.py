@@ -119,3 +119,32 @@ def test_the_team_thread_follows_the_members(world):
     do_close_team(gtm, t)
     assert not Thread.objects.restrict(slv, "view").filter(pk=thread.pk).exists()
     assert Thread.objects.restrict(gtm, "view").filter(pk=thread.pk).exists()  # the owner keeps it
+
+
+def test_team_documents_are_files_for_the_members_only_and_their_reads_show_in_who_saw_what(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    gtm, hnd, slv = world["GTM"], world["HND"], world["SLV"]
+    t = team(gtm, ("HND", "SLV"), accept_by=[hnd])  # El Salvador invited, has not accepted
+    r = f.verified_client(gtm).post(f"/equipos/{t.pk}/entrada/", {
+        "kind": "document", "title": "Informe pericial", "file": SimpleUploadedFile("pericial.pdf", pdf)})
+    assert r.status_code == 302
+    doc = TeamEntry.objects.unrestricted(reason="test").get(team=t, kind="document")
+    assert doc.filename == "pericial.pdf" and doc.sha256
+    url = f"/equipos/documento/{doc.pk}/archivo/"
+    got = f.verified_client(hnd).get(url)
+    assert got.status_code == 200 and got.content == pdf
+    for outsider in (slv, world["PAN"], world["st"]):
+        assert f.verified_client(outsider).get(url).status_code == 404
+    page = f.verified_client(gtm).get(f"/equipos/{t.pk}/").content.decode()
+    assert "pericial.pdf" in page
+    seen = page.split('id="team-seen"')[1]
+    assert f"teams.teamentry {doc.pk}" in seen and "<td>HND</td>" in seen
+    # A disguised file is refused with a message and nothing is added.
+    f.verified_client(gtm).post(f"/equipos/{t.pk}/entrada/", {
+        "kind": "document", "title": "Falso", "file": SimpleUploadedFile("falso.pdf", b"MZ\x90\x00binary")})
+    assert not TeamEntry.objects.unrestricted(reason="test").filter(team=t, title="Falso").exists()
+    # Closing the team ends access to its documents on the next request.
+    do_close_team(gtm, t)
+    assert f.verified_client(hnd).get(url).status_code == 404

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from enlace.audit.log import log_event
+from enlace.core import timefmt
 
 from .models import User
 from .roles import ROLES, declared_permissions
@@ -23,7 +24,8 @@ def do_create_user(actor, *, username: str, institution, roles: list[str], passw
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     user = User(username=username, institution=institution, first_name=first_name, last_name=last_name,
-                email=email, position=position)
+                email=email, position=position,
+                time_zone=timefmt.zone_for_country(institution.country if institution else None))
     if password:
         user.set_password(password)
     else:
@@ -51,6 +53,17 @@ def do_deactivate_user(actor, user: User, reason: str = "") -> None:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     log_event("permission", user=actor, obj=user, before={"active": True}, after={"active": False},
               detail={"reason": reason, "tokens_deleted": deleted})
+
+
+@transaction.atomic
+def do_set_time_zone(user: User, name: str) -> None:
+    """The official chooses the zone their pages, PDFs and exports show times in (an IANA name)."""
+    if not timefmt.is_valid_zone(name):
+        raise ValueError(f"unknown time zone: {name!r}")
+    before = user.time_zone
+    user.time_zone = name
+    user.save(update_fields=["time_zone"])
+    log_event("write", user=user, obj=user, before={"time_zone": before}, after={"time_zone": name})
 
 
 @transaction.atomic

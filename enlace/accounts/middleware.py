@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
+from enlace.core import timefmt
 
 AUTH_AT = "enlace_auth_at"
 LAST_SEEN = "enlace_last_seen"
@@ -140,3 +142,44 @@ class RequireMFAMiddleware:
                 return redirect(f"{reverse('accounts:mfa_verify')}?next={path}")
             return redirect(reverse("accounts:mfa_enroll"))
         return self.get_response(request)
+
+
+class UserTimezoneMiddleware:
+    """Every time on the page in the viewer's zone: ``User.time_zone`` (default: their country's seat).
+
+    Visitors read the default ``TIME_ZONE``. A streamed answer (``StreamingHttpResponse``) is produced
+    after this middleware returns, so its content is wrapped to run under the same zone too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import zoneinfo
+
+        user = getattr(request, "user", None)
+        name = timefmt.zone_for_user(user) if user is not None and user.is_authenticated else settings.TIME_ZONE
+        tz = zoneinfo.ZoneInfo(name)
+        timezone.activate(tz)
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
+        if getattr(response, "streaming", False) and not getattr(response, "is_async", False):
+            # Async streams (the exchange SSE) write no times, only "thread N changed"; the page then
+            # fetches the fragment through an ordinary request, localised above. Left untouched so that
+            # closing the stream still reaches its own ``finally``.
+            response.streaming_content = _in_zone(response.streaming_content, tz)
+        return response
+
+
+def _in_zone(content, tz):
+    """Re-activate ``tz`` while each chunk of a streamed (sync) answer is produced."""
+    iterator = iter(content)
+    while True:
+        with timezone.override(tz):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk

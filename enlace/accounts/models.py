@@ -1,6 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def default_time_zone() -> str:
+    """Accounts made outside ``do_create_user`` (``createsuperuser``) read times in the default zone."""
+    return settings.TIME_ZONE
 
 
 class User(AbstractUser):
@@ -11,6 +17,9 @@ class User(AbstractUser):
     position = models.CharField(_("cargo"), max_length=200, blank=True)
     preferred_language = models.CharField(_("idioma preferido"), max_length=5, default="es",
                                           choices=[("es", "Español"), ("en", "English")])
+    # IANA name; every time on a page, PDF or export is shown in it (``UserTimezoneMiddleware``). Set from
+    # the country's seat when the account is created, editable in "Mi seguridad".
+    time_zone = models.CharField(_("zona horaria"), max_length=64, default=default_time_zone)
 
     class Meta:
         verbose_name = _("usuario")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("verificar/", views.mfa_verify, name="mfa_verify"),
     path("mfa/alta/", views.mfa_enroll, name="mfa_enroll"),
     path("seguridad/", views.security, name="security"),
+    path("seguridad/zona-horaria/", views.time_zone_set, name="time_zone"),
     path("seguridad/contrasena/", views.PasswordChangeView.as_view(), name="password_change"),
     path("seguridad/tokens/nuevo/", views.token_create, name="token_create"),
     path("seguridad/tokens/<str:token_key>/revocar/", views.token_revoke, name="token_revoke"),

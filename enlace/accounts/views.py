@@ -15,9 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from enlace.audit.log import log_event
+from enlace.core import timefmt
 
 from . import actions
-from .forms import LoginForm, OTPCodeForm, TokenForm
+from .forms import LoginForm, OTPCodeForm, TimeZoneForm, TokenForm
 from .middleware import AUTH_AT, LAST_SEEN
 
 
@@ -137,14 +138,27 @@ def mfa_enroll(request):
         "form": form, "qr_svg": _qr_svg(device), "secret": _b32_secret(device)}, status=status)
 
 
-def security(request):
+def security(request, tz_form=None, status=200):
     user = request.user
     return render(request, "accounts/security.html", {
         "devices": TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"),
         "tokens": AuthToken.objects.filter(user=user).order_by("-created"),
         "token_form": TokenForm(),
         "new_token": request.session.pop("enlace_new_token", None),
-    })
+        "tz_form": tz_form or TimeZoneForm(initial={"time_zone": user.time_zone}),
+        "zone_choices": timefmt.zone_choices(),
+    }, status=status)
+
+
+@require_POST
+def time_zone_set(request):
+    """A bad name is refused with a message, the typed text kept in the box and the old zone unchanged."""
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return security(request, tz_form=form, status=400)
+    actions.do_set_time_zone(request.user, form.cleaned_data["time_zone"])
+    messages.success(request, _("Zona horaria actualizada: %(zone)s.") % {"zone": form.cleaned_data["time_zone"]})
+    return redirect("accounts:security")
 
 
 @require_POST

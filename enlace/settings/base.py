@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Times shown in the viewer's own zone (issue 15).
+    "enlace.accounts.middleware.UserTimezoneMiddleware",
     # Cross-border standing is asked once per request, never remembered across requests.
     "enlace.sharing.policy.StandingCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

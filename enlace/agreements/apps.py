@@ -13,6 +13,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Acuerdos de intercambio de información")
     default_auto_field = "django.db.models.BigAutoField"
     web_urls = "enlace.agreements.urls"
+    api_urls = "enlace.agreements.api_urls"
     web_prefix = "acuerdos/"
     nav_entries = [
         {"url": "agreements:list", "label": _("Acuerdos"), "perm": "agreements.view_agreement", "order": 40},

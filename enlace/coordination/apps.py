@@ -14,6 +14,7 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordinación nacional")
     default_auto_field = "django.db.models.BigAutoField"
     web_urls = "enlace.coordination.urls"
+    api_urls = "enlace.coordination.api_urls"
     web_prefix = "coordinacion/"
     nav_entries = [
         {"url": "coordination:list", "label": _("Coordinación nacional"), "perm": "coordination.view_nationalmessage",

@@ -14,6 +14,7 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Equipos conjuntos de investigación")
     default_auto_field = "django.db.models.BigAutoField"
     web_urls = "enlace.teams.urls"
+    api_urls = "enlace.teams.api_urls"
     web_prefix = "equipos/"
     nav_entries = [
         {"url": "teams:list", "label": _("Equipos conjuntos"), "perm": "teams.view_jointteam", "order": 41},

@@ -24,6 +24,11 @@ def _title(prefix):
 
 
 class TestAgreementContract(ProtectedModelContract):
+    api_list_url = "/api/v1/acuerdos/acuerdos/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/acuerdos/acuerdos/{record.pk}/"
+
     model = Agreement
     owner_role = "cancilleria"
     list_url = "/acuerdos/"
@@ -50,6 +55,11 @@ class TestAgreementContract(ProtectedModelContract):
 
 
 class TestAgreementShareContract(ProtectedModelContract):
+    api_list_url = "/api/v1/acuerdos/compartidos/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/acuerdos/compartidos/{record.pk}/"
+
     model = AgreementShare
     list_url = "/acuerdos/compartidos/"
 

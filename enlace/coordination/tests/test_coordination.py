@@ -95,6 +95,11 @@ def test_inbox_runs_constant_queries():
 
 
 class TestNationalMessageContract(ProtectedModelContract):
+    api_list_url = "/api/v1/coordinacion/mensajes/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/coordinacion/mensajes/{record.pk}/"
+
     model = NationalMessage
     owner_role = "prosecutor"
     reader_role = "prosecutor"
@@ -122,6 +127,11 @@ class TestNationalMessageContract(ProtectedModelContract):
 
 
 class TestNationalRouteContract(ProtectedModelContract):
+    # The list's marker is an HTML row: the API list is covered by the detail URL and the query-count test.
+
+    def api_detail_url(self, record):
+        return f"/api/v1/coordinacion/protocolo/{record.pk}/"
+
     model = NationalRoute
     owner_role = "cancilleria"
     list_url = "/coordinacion/protocolo/"

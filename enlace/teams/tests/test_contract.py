@@ -20,6 +20,11 @@ def _search(name):
 
 
 class TestJointTeamContract(ProtectedModelContract):
+    api_list_url = "/api/v1/equipos/equipos/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/equipos/equipos/{record.pk}/"
+
     model = JointTeam
     list_url = "/equipos/"
 
@@ -45,6 +50,11 @@ class TestJointTeamContract(ProtectedModelContract):
 
 
 class TestTeamEntryContract(ProtectedModelContract):
+    api_list_url = "/api/v1/equipos/entradas/"
+
+    def api_detail_url(self, record):
+        return f"/api/v1/equipos/entradas/{record.pk}/"
+
     model = TeamEntry
 
     def make_record(self, owner, distribution, sharing_group=None):

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     name = "enlace.core"
     label = "core"
     verbose_name = _("Referencia")
+    public_prefixes = ("/salud/",)  # health endpoint for the proxy and monitoring (no data, no secrets)
     home_cards = [
         {"url": "accounts:security", "title": _("Mi seguridad"), "order": 95,
          "text": _("Dispositivos de doble factor, tokens de API y contraseña.")},

@@ -46,7 +46,8 @@ def _error(request, status, title, message):
     if is_api_request(request):
         # API clients get the uniform JSON body, whatever authenticated them (issue 16).
         return django_error_response(request, status)
-    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+    return render(request, "core/error.html", {"title": title, "message": message,
+                                               "request_id": getattr(request, "request_id", "")}, status=status)
 
 
 def bad_request(request, exception=None):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    "enlace.core.jsonlog.RequestLogMiddleware",  # first: request id, one JSON line per request (issue 17)
     "django.middleware.security.SecurityMiddleware",
     "enlace.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -275,8 +276,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Issue 17: one JSON object per line with the request id; uncaught exceptions (django.request) too.
+    "formatters": {"json": {"()": "enlace.core.jsonlog.JSONFormatter"}},
+    "filters": {"request_id": {"()": "enlace.core.jsonlog.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "enlace": {"handlers": ["console"], "level": os.environ.get("ENLACE_LOG_LEVEL", "INFO")},
     },

@@ -13,4 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(f"Enlace en http://{options['host']}:{options['port']}/  (Ctrl+C para detener)")
         uvicorn.run("enlace.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], proxy_headers=False, log_level="info")
+                    workers=options["workers"], proxy_headers=False, log_level="info",
+                    access_log=False)  # one JSON line per request comes from enlace.core.jsonlog

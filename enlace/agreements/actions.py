@@ -181,7 +181,8 @@ def do_set_agreement_contact_points(user, agreement: Agreement, contact_ids) -> 
     if len(contacts) != len(ids) or problems:
         raise ValidationError({"contact_points": _(
             "Elija puntos de contacto autorizados y vigentes de los países parte del acuerdo.")})
-    before = {"contact_points": sorted(agreement.contact_points.values_list("pk", flat=True))}
+    links = Agreement.contact_points.through.objects.filter(agreement=agreement)
+    before = {"contact_points": sorted(links.values_list("contact_id", flat=True))}
     agreement.contact_points.set(contacts)
     log_event("write", user=user, obj=agreement, before=before, after={"contact_points": sorted(ids)},
               detail={"action": "set_contact_points"})

@@ -147,7 +147,7 @@ def _contact_points(user, agreement):
     the directory's own policy)."""
     from enlace.directory.models import Contact
 
-    ids = agreement.contact_points.values_list("pk", flat=True)
+    ids = Agreement.contact_points.through.objects.filter(agreement=agreement).values("contact_id")
     return list(Contact.objects.restrict(user, "view").filter(pk__in=ids)
                 .select_related("owner_institution__country").order_by("owner_institution__country__code", "last_name", "pk"))
 

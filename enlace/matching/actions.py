@@ -58,6 +58,13 @@ def _other_side(notice: HitNotice, *, reason: str) -> HitNotice:
         own_record_id=notice.other_record_id, other_record_id=notice.own_record_id)
 
 
+def _model_version() -> str:
+    """The linkage model in use, recorded on every hit (engine.registry)."""
+    from .engine.registry import current_version
+
+    return current_version()[:60]
+
+
 def reply_hours() -> int:
     """Hours the asked country has to say whether it releases (Prüm II's follow-up; a setting)."""
     return int(getattr(settings, "ENLACE_HIT_REPLY_HOURS", 48))
@@ -87,7 +94,7 @@ def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: di
                            other_country=Country.objects.get(code=other["source_country"]),
                            other_institution=other_person.owner_institution,
                            probability=probability, explanation=_own_fields_only(explanation, own),
-                           role_conflict=role_conflict)
+                           role_conflict=role_conflict, model_version=_model_version())
         notice.clean_sharing()
         notice.save()
         log_event("write", obj=notice, after={"status": notice.status, "probability": round(probability, 4),
@@ -104,7 +111,8 @@ def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: di
         return notice, False
     notice.probability, notice.explanation, notice.status = probability, explanation, HitNotice.Status.OPEN
     notice.role_conflict = conflict
-    notice.save(update_fields=["probability", "explanation", "status", "role_conflict", "updated_at"])
+    notice.model_version = _model_version()
+    notice.save(update_fields=["probability", "explanation", "status", "role_conflict", "model_version", "updated_at"])
     log_event("write", obj=notice, before=before, after={"status": notice.status,
                                                          "probability": round(probability, 4)})
     return notice, False
@@ -377,7 +385,8 @@ def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str,
     """
     key = pair_key(query_id, owner_record_id)
     existing = {n.own_record_id: n for n in HitNotice.objects.unrestricted(
-        reason="matching: existing notices of a document/phone hit").filter(pair_key=key)}
+        reason="matching: existing notices of a document/phone hit").filter(pair_key=key)
+        .select_related("other_country", "other_institution")}
     asker = existing.get(query_id)
     if asker is not None and asker.status != HitNotice.Status.WITHDRAWN:
         return asker

@@ -211,3 +211,40 @@ class TestDocumentReportContract(ProtectedModelContract):
 
     def decisions(self, record):
         return [("withdraw", lambda user, r: actions.do_withdraw_document_report(user, r))]
+
+
+def test_the_index_follows_case_changes_after_commit_and_can_be_rebuilt(django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    gtm, mex = f.user("GTM", "focal_point"), f.user("MEX", "focal_point")
+    api = f.token_client(gtm)
+
+    def ask():
+        return api.post("/api/v1/documents/query/", {"kind": "phone", "number": "+52 55 1234 5678"},
+                        format="json").json()["hit"]
+
+    def run_index_callbacks(callbacks):
+        # Only this app's after-commit refresh (the person check of the matching engine is tested there).
+        for cb in callbacks:
+            if getattr(cb, "documents_index", False):
+                cb()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = cases.do_set_case_matching(mex, cases.do_create_case(mex, title="Caso", case_type="smuggling"), allow=True)
+        person = cases.do_add_entity(mex, case, schema="Person", role="suspect", given_names="Luis", surname_1="Soto",
+                                     phones=["55 1234 5678"])
+    run_index_callbacks(callbacks)
+    assert ask() is True
+    with django_capture_on_commit_callbacks() as callbacks:
+        cases.do_set_case_matching(mex, case, allow=False)
+    run_index_callbacks(callbacks)
+    assert ask() is False
+    with django_capture_on_commit_callbacks() as callbacks:
+        cases.do_set_case_matching(mex, case, allow=True)
+    NumberEntry.objects.all().delete()  # as after a restore: the command rebuilds it
+    out = io.StringIO()
+    call_command("index-numbers", stdout=out)
+    assert "numbers indexed: 1" in out.getvalue() and ask() is True
+    assert person.pk

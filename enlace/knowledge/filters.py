@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import django_filters
 from django.db.models import Prefetch, Q
 
@@ -82,8 +85,39 @@ def search_entries(user, params) -> list[SearchEntry]:
     qs = SearchFilter(data, queryset=qs).qs
     if p["q"]:
         by_id = {e.pk: e for e in qs}
-        return [by_id[i] for i in search.ranked_ids(p["q"]) if i in by_id]
+        ranked = [by_id[i] for i in search.ranked_ids(p["q"]) if i in by_id]
+        # A key ("TIM-II-5") or an action number ("1.1") names its text: that text first (with its
+        # lettered items), even when its words hold none of the query's terms.
+        exact = sorted((e for e in by_id.values() if is_exact(e, p["q"])), key=lambda e: (len(e.key), e.key))
+        first = {e.pk for e in exact}
+        return exact + [e for e in ranked if e.pk not in first]
     return list(qs.order_by("kind", "pk"))
+
+
+KEY_RE = re.compile(r"^\s*(?:(?:tim|tdp)[\s-]+[ivx]+[\s-]+\d{1,3}(?:[\s-]*[a-z])?|\d{1,2}\.\d{1,2})\s*$", re.I)
+
+
+def key_of(q: str) -> str:
+    """The normalised key a query names ("tim ii 5" → "TIM-II-5", "1.1" → "1.1"), or ""."""
+    if not KEY_RE.match(q or ""):
+        return ""
+    parts = re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", q)
+    return normalize_key("-".join(parts))
+
+
+def is_exact(entry: SearchEntry, q: str) -> bool:
+    """Whether ``entry`` is the text the key in ``q`` names (or one of its lettered items)."""
+    key = key_of(q)
+    if not key or entry.kind == SearchEntry.Kind.SECTION:
+        return False
+    return entry.key == key or (entry.kind == SearchEntry.Kind.RECOMMENDATION and entry.key.startswith(key + "-"))
+
+
+def exact_count(entries, q: str) -> int:
+    """How many of ``entries`` (ranked by ``search_entries``) the key in ``q`` names exactly."""
+    if not key_of(q):
+        return 0
+    return sum(1 for _e in itertools.takewhile(lambda e: is_exact(e, q), entries))
 
 
 def recommendation_rows(user, action: str = "list"):

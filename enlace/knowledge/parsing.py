@@ -35,6 +35,11 @@ def markers_in(text: str) -> list[int]:
     return [int(m.group(0).translate(FROM_SUPERSCRIPTS)) for m in SUPERSCRIPT_RE.finditer(text)]
 
 
+def _title(heading: str) -> str:
+    """A heading as a title: capitalised, without the footnote markers its line carried."""
+    return squash(SUPERSCRIPT_RE.sub("", heading)).capitalize()
+
+
 def squash(text: str) -> str:
     """Join hard-wrapped lines: single spaces, no trailing blanks."""
     return re.sub(r"[ \t]+", " ", text.replace("\n", " ")).strip()
@@ -259,14 +264,14 @@ def parse_plan(text: str) -> Plan:
                 elif cur is not None:
                     cur = None
             text_ = "\n\n".join(_paragraphs(intro))
-            plan.sections.append(PlanSection("definition", title.capitalize(), text_, _attach(footnotes, text_)))
+            plan.sections.append(PlanSection("definition", _title(title), text_, _attach(footnotes, f"{title} {text_}")))
             for it in items:
                 t = squash(" ".join(it))
                 plan.sections.append(PlanSection("vulnerable", "", t, _attach(footnotes, t)))
             continue
         kind = "approach" if title.startswith("ENFOQUE") else "definition"
         text_ = "\n\n".join(_paragraphs(chunk))
-        plan.sections.append(PlanSection(kind, title.capitalize(), text_, _attach(footnotes, text_)))
+        plan.sections.append(PlanSection(kind, _title(title), text_, _attach(footnotes, f"{title} {text_}")))
 
     plan.general_objective = "\n\n".join(_paragraphs(body[i_plan + 1:i_obj]))
     plan.sections.insert(0, PlanSection("objective", "Objetivo general", plan.general_objective,
@@ -281,14 +286,16 @@ def parse_plan(text: str) -> Plan:
         idx = {name: next((j for j, l in enumerate(block) if l.strip().startswith(name)), -1)
                for name in ("Objetivo:", "Compromiso:", "Acciones:")}
         first = min(v for v in idx.values() if v >= 0)
-        axis = PlanAxis(number, squash(" ".join(l.strip() for l in block[:first] if l.strip())))
+        raw_title = squash(" ".join(l.strip() for l in block[:first] if l.strip()))
+        # A footnote marker belongs to the note, not to the title ("Migrantes⁷" → "Migrantes").
+        axis = PlanAxis(number, squash(SUPERSCRIPT_RE.sub("", raw_title)))
         bounds = sorted((v, name) for name, v in idx.items() if v >= 0) + [(len(block), "")]
         parts = {}
         for (a, name), (b, _n) in zip(bounds, bounds[1:]):
             parts[name] = block[a + 1:b]
         axis.objective = "\n\n".join(_paragraphs(parts.get("Objetivo:", [])))
         axis.commitment = "\n\n".join(_paragraphs(parts.get("Compromiso:", [])))
-        axis.footnotes = _attach(footnotes, " ".join([axis.title, axis.objective, axis.commitment]))
+        axis.footnotes = _attach(footnotes, " ".join([raw_title, axis.objective, axis.commitment]))
         _parse_actions(parts.get("Acciones:", []), axis, plan, footnotes)
         if number != len(plan.axes) + 1:
             plan.warnings.append(f"Eje {number} fuera de secuencia")
@@ -320,7 +327,7 @@ def parse_draft_plan(text: str) -> Plan:
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         m = re.match(r"^Eje (\d+): (.*)$", lines[start].strip())
-        axis = PlanAxis(int(m.group(1)), squash(m.group(2)))
+        axis = PlanAxis(int(m.group(1)), squash(SUPERSCRIPT_RE.sub("", m.group(2))))
         block = lines[start + 1:end]
         action_lines = []
         in_actions = False

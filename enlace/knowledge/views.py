@@ -24,8 +24,8 @@ from enlace.sharing.actions import do_change_sharing
 from enlace.sharing.policy import Distribution, can, has_cross_border_standing, is_secretariat
 
 from . import actions as ka
-from .filters import (ACTIVE, REPORT_JOINS, ReportFilter, clean_params, plan_action_rows, recommendations_for,
-                      search_entries)
+from .filters import (ACTIVE, REPORT_JOINS, ReportFilter, clean_params, exact_count, key_of, plan_action_rows,
+                      recommendations_for, search_entries)
 from .forms import ReportForm, RoundForm, SearchForm, ValidationForm
 from .models import (
     ActionLink,
@@ -45,6 +45,7 @@ from .models import (
 )
 from .parsing import normalize_key
 from .search import highlight
+from .text import plain
 
 STATUS_CODES = {"implemented": "I", "in_progress": "C", "not_started": "N", "not_applicable": "NA"}
 
@@ -101,15 +102,26 @@ def search_page(request):
     else:
         entries = search_entries(request.user, request.GET)
     page = Paginator(entries, 25).get_page(request.GET.get("pagina"))
-    rows = [{"entry": e, "snippet": highlight(e.text, params["q"]) if params["q"] else highlight(e.text, "", words=40),
-             "url": _entry_url(e)} for e in page.object_list]
+    rows = [{"entry": e, "snippet": highlight(plain(e.text), params["q"], words=40), "url": _entry_url(e)}
+            for e in page.object_list]
     query = request.GET.copy()
     query.pop("pagina", None)
     ctx = {"form": form, "rows": rows, "page": page, "total": len(entries), "q": params["q"],
-           "querystring": query.urlencode()}
+           "querystring": query.urlencode(), "exact": exact_count(entries, params["q"]), "key": key_of(params["q"]),
+           "meeting": _empty_meeting(request.user, params)}
     if request.htmx:
         return render(request, "knowledge/_results.html", ctx)
     return render(request, "knowledge/search.html", ctx)
+
+
+def _empty_meeting(user, params):
+    """The meeting the filters name when it adopted no recommendations (the page says so)."""
+    if params["group"] not in ("tim", "tdp") or not params["meeting"]:
+        return None
+    meeting = Meeting.objects.restrict(user).filter(group=params["group"], ordinal=params["meeting"]).first()
+    if meeting is None or Recommendation.objects.restrict(user).filter(meeting=meeting, withdrawn=False).exists():
+        return None
+    return meeting
 
 
 def _entry_url(e: SearchEntry) -> str:

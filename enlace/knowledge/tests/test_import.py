@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from enlace.knowledge.actions import BUNDLED_SEEDS, SEED_FILES, seeds_dir
 from enlace.knowledge.models import Axis, ImportRun, Meeting, PlanAction, Recommendation, SourceDocument
@@ -185,7 +186,8 @@ def test_broken_text_imports_nothing(tmp_path):
     with pytest.raises(CommandError, match="fuera de secuencia"):
         call_command("import-knowledge", "--seeds", str(tmp_path), stdout=io.StringIO())
     assert ImportRun.objects.count() == runs
-    with pytest.raises(CommandError, match="No se encontró"):
+    # The message is Spanish by default (a request served in English earlier must not decide it).
+    with translation.override("es"), pytest.raises(CommandError, match="No se encontró"):
         call_command("import-knowledge", "--seeds", str(tmp_path / "nada"), stdout=io.StringIO())
 
 

@@ -1,0 +1,361 @@
+"""Benchmark of issue 17: every menu page and API list at the region's volume on a durable PostgreSQL.
+
+    .venv/bin/python bench/volume/run.py [--scale 1] [--levels 1,20,50] [--seconds 30] [--workers 2]
+
+1. PostgreSQL: ``DATABASE_URL`` when set (a database of its own: the bench migrates it and fills it),
+   otherwise a throw-away cluster with durable settings (``bench/centres/run.py::Cluster``: fsync,
+   synchronous_commit and full_page_writes on);
+2. builds the volume (``build.py``: 100 000 cases, 655 000 entities of which 500 000 persons,
+   155 000 links, 60 000 hit notices, 50 000 exchange threads, 5 000 contacts; ``--scale 10`` for
+   1 M cases / 5 M entities) and the shared matching index of every matchable person;
+3. counts the queries of every endpoint in-process (Django's test client, ``CaptureQueriesContext``)
+   at two page sizes, so "independent of page size" is visible;
+4. times the online hit check in a fresh process (a restart): the first check against the hundredth;
+5. starts ``enlace serve --workers N`` and runs 1, 20 and 50 concurrent users (httpx, one
+   connection pool each, no think time) of six countries over every menu page and API list;
+6. prints p50/p95/max per endpoint and level and writes ``bench/volume/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+SETTINGS = "bench.volume.bench_settings"
+
+# Pages beyond the menu entries: the searches and deep pages the issue measured.
+EXTRA_PAGES = ["/casos/?q=Hern%C3%A1ndez", "/casos/?page=1000", "/casos/entidades/?q=Hern%C3%A1ndez",
+               "/casos/entidades/?q=G1234", "/coincidencias/?page=200"]
+API_LIMITS = (10, 100)
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+
+
+# --- in the Django process ----------------------------------------------------------------------------
+
+def _setup(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from enlace.cases.models import Case
+    from enlace.core.reference import load_reference
+    from enlace.testing import factories as f
+
+    from bench.volume import build
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    load_reference()
+    from enlace.accounts.models import User
+
+    users = {}
+    for code in build.COUNTRIES:
+        users[code] = (User.objects.filter(username=f"bench.{code.lower()}").first()
+                       or f.user(code, "focal_point", username=f"bench.{code.lower()}"))
+    info = {"setup_s": round(time.perf_counter() - t0, 1)}
+    if Case.objects.unrestricted(reason="bench: is the volume there").count() < 1000:
+        print("building the volume…", flush=True)
+        info.update(build.build(users, scale=args.scale))
+        print("indexing the matchable persons…", flush=True)
+        info.update(build.index_persons())
+    info["users"] = {c: u.pk for c, u in users.items()}
+    return info
+
+
+def _credentials(users: dict) -> dict:
+    """A session cookie (password + TOTP passed) and an API token per country."""
+    from django.contrib.auth import get_user_model
+
+    from enlace.testing import factories as f
+
+    out = {}
+    User = get_user_model()
+    for code, pk in users.items():
+        u = User.objects.get(pk=pk)
+        client = f.verified_client(u)
+        _inst, token = __import__("enlace.accounts.actions", fromlist=["x"]).do_create_api_token(u, days=1)
+        out[code] = {"session": client.cookies["sessionid"].value, "token": token}
+    return out
+
+
+def _endpoints(users: dict) -> list[str]:
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    from enlace.core.context_processors import navigation
+
+    User = get_user_model()
+    pages = set()
+    for pk in users.values():
+        request = RequestFactory().get("/")
+        request.user = User.objects.get(pk=pk)
+        request.user.is_verified = lambda: True  # the session passed TOTP (django-otp's middleware sets this)
+        pages |= {e["url"] for e in navigation(request)["nav_entries"]}
+    api = set()
+    from enlace.api import urls as api_urls
+
+    for pattern in api_urls.urlpatterns:
+        for sub in getattr(pattern, "url_patterns", []) or []:
+            route = str(sub.pattern)
+            name = getattr(sub, "name", "") or ""
+            if name.endswith("-list") and "<" not in route and "(?P" not in route.replace("^", ""):
+                api.add("/api/v1/" + route.lstrip("^").rstrip("$"))
+            elif name.endswith("-list"):
+                clean = route.lstrip("^").split("\\.(?P")[0].replace("$", "")
+                if "<" not in clean and "(?P" not in clean:
+                    api.add("/api/v1/" + clean)
+    api = {a if a.endswith("/") else a + "/" for a in api}
+    return sorted(pages) + EXTRA_PAGES + sorted(api)
+
+
+def _query_counts(users: dict, endpoints: list[str]) -> dict:
+    """Queries per request, in-process, as the Guatemalan user; API lists at two page sizes."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enlace.testing import factories as f
+
+    u = get_user_model().objects.get(pk=users["GTM"])
+    client, api = f.verified_client(u), f.token_client(u)
+    out = {}
+    for url in endpoints:
+        if url.startswith("/api/"):
+            counts = []
+            for limit in API_LIMITS:
+                sep = "&" if "?" in url else "?"
+                with CaptureQueriesContext(connection) as ctx:
+                    r = api.get(f"{url}{sep}limit={limit}", HTTP_HOST="localhost")
+                counts.append(len(ctx.captured_queries) if r.status_code == 200 else f"HTTP {r.status_code}")
+            out[url] = counts
+        else:
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get(url, HTTP_HOST="localhost")
+            out[url] = [len(ctx.captured_queries) if r.status_code == 200 else f"HTTP {r.status_code}"]
+    return out
+
+
+def _hit_checks(n: int = 100) -> dict:
+    """In a fresh process (a restart): the first online check, then ``n`` more."""
+    import django
+
+    django.setup()
+    from enlace.cases.models import Entity
+    from enlace.matching.services import check_person
+
+    pks = list(Entity.objects.unrestricted(reason="bench: persons to re-check").filter(
+        schema="Person", case__allow_matching=True).order_by("?").values_list("pk", flat=True)[: n + 1])
+    times = []
+    for pk in pks:
+        t = time.perf_counter()
+        check_person(pk)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"first_ms": round(times[0], 1), "hundredth_ms": round(times[min(100, len(times) - 1)], 1),
+            "p50_ms": round(statistics.median(times[1:]), 1), "max_after_first_ms": round(max(times[1:]), 1),
+            "checks": len(times)}
+
+
+# --- the load ------------------------------------------------------------------------------------------
+
+async def _user(client, paths, deadline, results, errors, rng):
+    while time.perf_counter() < deadline:
+        path = rng.choice(paths)
+        t = time.perf_counter()
+        try:
+            r = await client.get(path)
+            ms = (time.perf_counter() - t) * 1000
+            if r.status_code != 200:
+                errors.append((path, r.status_code))
+            results.setdefault(path, []).append(ms)
+        except Exception as exc:  # noqa: BLE001 - a timeout or a reset is a result of the load
+            errors.append((path, type(exc).__name__))
+
+
+async def _level(base, creds, endpoints, users, seconds, seed):
+    import httpx
+
+    codes = sorted(creds)
+    clients = []
+    for i in range(users):
+        c = creds[codes[i % len(codes)]]
+        clients.append(httpx.AsyncClient(base_url=base, timeout=60.0, cookies={"sessionid": c["session"]},
+                                         headers={"Authorization": f"Token {c['token']}", "Accept-Language": "es"}))
+    # Token and session both sent: the API authenticates by token, pages by session.
+    results, errors = {}, []
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(*(_user(cl, endpoints, deadline, results, errors, random.Random(seed + i))
+                           for i, cl in enumerate(clients)))
+    for cl in clients:
+        await cl.aclose()
+    return results, errors
+
+
+def _api_path(url):
+    return f"{url}{'&' if '?' in url else '?'}limit=100" if url.startswith("/api/") else url
+
+
+def _serve_and_load(args, env, creds, endpoints) -> dict:
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    var = env["ENLACE_VAR_DIR"]
+    log = open(os.path.join(var, "serve.log"), "wb")
+    server = subprocess.Popen([sys.executable, "-m", "enlace.cli", "serve", "--port", str(port), "--workers",
+                               str(args.workers)], env=env, cwd=ROOT, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    paths = [_api_path(e) for e in endpoints]
+    out = {}
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/cuenta/entrar/", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            raise SystemExit(f"server did not start: see {var}/serve.log")
+        # warm-up: every path once per worker (templates compiled, model loaded)
+        asyncio.run(_level(base, creds, paths, args.workers * 2, 8, 1))
+        for level in args.levels:
+            t = time.perf_counter()
+            results, errors = asyncio.run(_level(base, creds, paths, level, args.seconds, level))
+            done = sum(len(v) for v in results.values())
+            out[level] = {"results": results, "errors": errors, "rps": done / (time.perf_counter() - t),
+                          "load": os.getloadavg()[0]}
+            every = [v for vals in results.values() for v in vals]
+            print(f"{level} users: {done} requests, {out[level]['rps']:.1f}/s, p50 {statistics.median(every):.0f} ms, "
+                  f"p95 {pct(every, 95):.0f} ms, max {max(every):.0f} ms, {len(errors)} errors", flush=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    return out
+
+
+def _child(args):
+    """Runs in a child process with DATABASE_URL set: setup, counts, credentials (JSON on stdout)."""
+    info = _setup(args)
+    endpoints = _endpoints(info["users"])
+    info["endpoints"] = endpoints
+    info["query_counts"] = _query_counts(info["users"], endpoints)
+    info["credentials"] = _credentials(info["users"])
+    info.pop("person_ids_sample", None)
+    print("@@" + json.dumps(info, default=str))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--levels", default="1,20,50")
+    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--child", choices=["setup", "hits"], help=argparse.SUPPRESS)
+    ap.add_argument("--label", default="", help="a note for RESULTS.md (what changed since the last run)")
+    args = ap.parse_args(argv)
+    args.levels = [int(x) for x in args.levels.split(",") if x]
+    if args.child == "setup":
+        _child(args)
+        return 0
+    if args.child == "hits":
+        print("@@" + json.dumps(_hit_checks()))
+        return 0
+
+    cluster = None
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        from bench.centres.run import Cluster
+
+        cluster = Cluster()
+        url = cluster.start()
+        print(f"PostgreSQL cluster (durable): {url}", flush=True)
+    var = tempfile.mkdtemp(prefix="enlace-bench-volume-")
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS, "ENLACE_VAR_DIR": var,
+           "PYTHONPATH": str(ROOT), "ENLACE_LOG_LEVEL": "WARNING"}
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, "--child", "setup", "--scale", str(args.scale)], env=env,
+                             cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+        info = json.loads(out.split("@@", 1)[1])
+        print(f"setup and build: {time.perf_counter() - t0:.0f} s", flush=True)
+        hits = json.loads(subprocess.run([sys.executable, __file__, "--child", "hits"], env=env, cwd=ROOT, check=True,
+                                         stdout=subprocess.PIPE, text=True).stdout.split("@@", 1)[1])
+        print(f"hit checks after a restart: {hits}", flush=True)
+        load = _serve_and_load(args, env, info["credentials"], info["endpoints"])
+        version = subprocess.run(["psql", url, "-Atc", "select version()"], capture_output=True,
+                                 text=True).stdout.strip().split(" on ")[0] or "PostgreSQL"
+    finally:
+        if cluster:
+            cluster.stop()
+    _report(args, info, hits, load, version)
+    return 0
+
+
+def _report(args, info, hits, load, version):
+    endpoints = info["endpoints"]
+    head = ["| endpoint | queries |"] + [f" {lv} users p50 / p95 / max ms |" for lv in args.levels]
+    lines = ["".join(head), "|---|---|" + "---|" * len(args.levels)]
+    for e in endpoints:
+        path = _api_path(e)
+        qc = info["query_counts"].get(e, [])
+        qtxt = " / ".join(str(x) for x in qc)
+        row = f"| `{path}` | {qtxt} |"
+        for lv in args.levels:
+            v = load[lv]["results"].get(path)
+            row += f" {statistics.median(v):.0f} / {pct(v, 95):.0f} / {max(v):.0f} |" if v else " — |"
+        lines.append(row)
+    total = "| **all** | |"
+    for lv in args.levels:
+        every = [x for vals in load[lv]["results"].values() for x in vals]
+        total += f" {statistics.median(every):.0f} / {pct(every, 95):.0f} / {max(every):.0f} |"
+    lines.append(total)
+    rps = ", ".join(f"{lv} users {load[lv]['rps']:.1f} req/s (load {load[lv]['load']:.1f}, "
+                    f"{len(load[lv]['errors'])} errors)" for lv in args.levels)
+    vol = info.get("volume", {})
+    section = (f"\n## {datetime.datetime.now():%Y-%m-%d %H:%M} — scale {args.scale:g}, {args.workers} workers, "
+               f"{args.seconds} s per level{' — ' + args.label if args.label else ''}\n\n"
+               f"{version}, durable settings; {platform.python_version()}, {os.cpu_count()} CPUs shared with other "
+               f"work. Volume: {json.dumps(vol)}; build {json.dumps(info.get('timings', {}))}; matching index "
+               f"{info.get('indexed_persons', '—')} persons in {info.get('index_s', '—')} s.\n\n"
+               f"Throughput: {rps}.\n\n"
+               f"Online hit check in a fresh process (after a restart): first {hits['first_ms']} ms, hundredth "
+               f"{hits['hundredth_ms']} ms, p50 {hits['p50_ms']} ms over {hits['checks']} checks "
+               f"(the in-memory index took 68 s for the first at 256 000 persons).\n\n"
+               "Queries per request: API lists at `?limit=10` / `?limit=100` (equal = independent of page size).\n\n"
+               + "\n".join(lines) + "\n")
+    errors = [e for lv in args.levels for e in load[lv]["errors"]]
+    if errors:
+        section += f"\nErrors/non-200: {sorted(set(map(str, errors)))[:20]}\n"
+    path = HERE / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(text + section, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,13 +6,23 @@ reached the database as a slice bound and failed there (an overflow, a 500), and
 ≥ 0 (≥ 1 for ``limit``) is answered with the uniform 400 body, and a ``limit`` above
 ``MAX_LIMIT`` is clamped (a client asking for "everything" gets the largest page, not an error);
 an offset past the end gives an empty page.
+
+Counting is bounded too (issue 17): counting every visible row of a million-row list costs more
+than the page itself, so lists count at most ``MAX_COUNT`` rows (``SELECT count(*) FROM (… LIMIT
+MAX_COUNT + 1)``): the API answers ``count`` exact up to that bound and ``count_is_lower_bound``
+beyond it; a page list (``BoundedPaginator``) offers at most ``MAX_COUNT`` rows' worth of pages
+(a page past them shows the last one: narrowing the search finds the rest). The offset of a
+page is then bounded as well, so no page costs more than walking ``MAX_COUNT`` rows.
 """
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 MAX_LIMIT = 500
+MAX_COUNT = 10_000
 # Beyond 18 digits a value could overflow a 64-bit database integer once added to the limit.
 _MAX_DIGITS = 18
 
@@ -50,6 +60,22 @@ class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
         self.get_offset(request)
         return super().paginate_queryset(queryset, request, view)
 
+    def get_count(self, queryset):
+        return bounded_count(queryset)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.count > MAX_COUNT:
+            response.data["count"] = MAX_COUNT
+            response.data["count_is_lower_bound"] = True
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_lower_bound"] = {
+            "type": "boolean", "description": f"Present and true when there are more than {MAX_COUNT} rows."}
+        return schema
+
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
         for param in params:
@@ -58,3 +84,26 @@ class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
             elif param["name"] == self.offset_query_param:
                 param["schema"].update({"minimum": 0})
         return params
+
+
+def bounded_count(queryset) -> int:
+    """Rows of ``queryset``, counted up to ``MAX_COUNT + 1`` (more means "more than MAX_COUNT")."""
+    if hasattr(queryset, "query"):
+        return queryset.order_by()[: MAX_COUNT + 1].count()
+    return len(queryset)
+
+
+class BoundedPaginator(Paginator):
+    """Django's paginator for list pages, with the count (and so the deepest page) bounded."""
+
+    @cached_property
+    def _bounded(self) -> int:
+        return bounded_count(self.object_list)
+
+    @cached_property
+    def count(self):
+        return min(self._bounded, MAX_COUNT)
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        return self._bounded > MAX_COUNT

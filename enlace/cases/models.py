@@ -95,6 +95,8 @@ class Case(ProtectedModel):
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
+        # Lists walk this index in page order (issue 17); text search uses trigram indexes (migration 0002).
+        indexes = [models.Index(fields=["-opened_on", "-id"], name="cases_case_list_order")]
         permissions = [("export_case", "Can export cases")]
         verbose_name = _("caso")
         verbose_name_plural = _("casos")
@@ -168,6 +170,7 @@ class Entity(ProtectedModel):
 
     class Meta:
         ordering = ["schema", "surname_1", "name", "pk"]
+        indexes = [models.Index(fields=["schema", "surname_1", "name", "id"], name="cases_entity_list_order")]
         permissions = [("export_entity", "Can export case entities")]
         constraints = [models.UniqueConstraint(fields=["case", "ftm_id"], name="cases_entity_unique_ftm_id")]
         verbose_name = _("entidad")
@@ -278,6 +281,7 @@ class Link(ProtectedModel):
 
     class Meta:
         ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["kind", "id"], name="cases_link_list_order")]
         verbose_name = _("vínculo")
         verbose_name_plural = _("vínculos")
 

@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from enlace.api.pagination import BoundedPaginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,7 +59,7 @@ def _case_queryset(request, action):
 @login_required
 def case_list(request):
     qs, q = _case_queryset(request, "list")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, 50).get_page(request.GET.get("page"))
     audit_listing(request.user, Case, [c.pk for c in page], kind="search" if q else "list", query=q)
     return render(request, "cases/case_list.html", {
         "page": page, "q": q, "types": Case.Type.choices, "statuses": Case.Status.choices,

@@ -6,7 +6,7 @@ import statistics
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from enlace.api.pagination import BoundedPaginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,7 +77,7 @@ def inbox(request):
     if gate:
         return gate
     form, qs, q = filtered_threads(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     audit_listing(request.user, Thread, [t.pk for t in rows], kind="search" if q else "list", query=q)
     params = request.GET.copy()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from enlace.api.pagination import BoundedPaginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ def hit_list(request):
     qs = HitNotice.objects.restrict(request.user, "list").select_related("other_country", "other_institution",
                                                                           "own_person")
     filters = HitNoticeFilter(request.GET, queryset=qs)
-    page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filters.qs, 30).get_page(request.GET.get("page"))
     audit_listing(request.user, HitNotice, [n.pk for n in page.object_list], query=request.GET.urlencode())
     return render(request, "matching/list.html", {"page": page, "filters": filters,
                                                   "status": request.GET.get("status", ""),

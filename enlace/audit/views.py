@@ -1,8 +1,11 @@
 """The Auditor's pages. Audit events are not country-owned records: the auditor role sees them all."""
 
+import datetime
+
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from enlace.core.exports import xlsx_response
 
@@ -37,7 +40,9 @@ def export(request):
     rows = fs.qs.values_list(*EXPORT_COLUMNS)[:100000]
     log_event("export", user=request.user, object_type="audit.auditevent",
               detail={"query": request.GET.urlencode()[:200], "format": "xlsx"})
-    return xlsx_response("auditoria.xlsx", [("Auditoria", EXPORT_COLUMNS, rows)])
+    # The audit speaks UTC everywhere (page and export), whatever the auditor's own zone.
+    with timezone.override(datetime.timezone.utc):
+        return xlsx_response("auditoria.xlsx", [("Auditoria", EXPORT_COLUMNS, rows)])
 
 
 @permission_required("audit.view_auditevent", raise_exception=True)

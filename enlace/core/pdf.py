@@ -1,15 +1,34 @@
-"""PDF reports with ReportLab (no system libraries). Built-in Helvetica covers Spanish text."""
+"""PDF reports with ReportLab (no system libraries). Built-in Helvetica covers Spanish text.
+
+Every page carries a footer naming the zone its times are in (the viewer's, activated per request by
+``UserTimezoneMiddleware``; a background task activates its requester's): callers write times with
+``enlace.core.timefmt.format_local`` / ``when_text(..., ascii_only=True)``.
+"""
 
 from __future__ import annotations
 
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from enlace.core import timefmt
+
+
+def footer_text(*, invariant: bool = False) -> str:
+    """``Generado el 03/12/2026 14:05 · Horas en America/Santo_Domingo (UTC-4)``; an invariant document
+    (same input, same bytes) names the zone without the generation time."""
+    note = timefmt.zone_note(ascii_only=True)
+    if invariant:
+        return note
+    from django.utils import timezone
+
+    return _("Generado el %(when)s") % {"when": timefmt.format_local(timezone.now())} + " · " + note
 
 
 def pdf_bytes(title: str, blocks, *, wide: bool = False, subtitle: str = "", invariant: bool = False) -> bytes:
@@ -44,7 +63,16 @@ def pdf_bytes(title: str, blocks, *, wide: bool = False, subtitle: str = "", inv
             ]))
             story.append(table)
             story.append(Spacer(1, 0.3 * cm))
-    doc.build(story)
+    footer = footer_text(invariant=invariant)
+
+    def draw_footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(document.leftMargin, 0.8 * cm, footer)
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buf.getvalue()
 
 

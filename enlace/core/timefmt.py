@@ -110,8 +110,10 @@ def when_text(value: datetime.datetime, tz=None, *, ascii_only: bool = False) ->
 def zone_note(at: datetime.datetime | None = None, *, ascii_only: bool = True) -> str:
     """The line PDFs and exports carry: ``Horas en America/Santo_Domingo (UTC−4)``."""
     local = to_local(at or timezone.now())
-    return _("Horas en %(zone)s (%(offset)s)") % {"zone": str(local.tzinfo),
-                                                  "offset": offset_label(local, ascii_only=ascii_only)}
+    zone, offset = str(local.tzinfo), offset_label(local, ascii_only=ascii_only)
+    if zone == offset:
+        return _("Horas en UTC")
+    return _("Horas en %(zone)s (%(offset)s)") % {"zone": zone, "offset": offset}
 
 
 def duration_text(delta: datetime.timedelta) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 from html import escape
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from enlace.core import timefmt
 
 from . import choices
 
@@ -18,7 +19,7 @@ def _header_lines(draft, version):
         (_("País requirente"), draft.owner_institution.country.name),
         (_("Autoridad que redacta"), str(draft.owner_institution)),
         (_("País requerido"), draft.requested_country.name),
-        (_("Versión"), f"v{version.number} · {timezone.localtime(version.created_at):%Y-%m-%d %H:%M}"),
+        (_("Versión"), f"v{version.number} · {timefmt.when_text(version.created_at, ascii_only=True)}"),
         (_("Estado de la solicitud formal"), draft.get_formal_status_display()),
     ]
 

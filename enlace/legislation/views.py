@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlace.audit.log import log_event
+from enlace.core import timefmt
 from enlace.core.exports import xlsx_response
 from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
@@ -144,7 +145,7 @@ def matrix_pdf(request):
         blocks.append(("h", str(title)))
         blocks.append(("table", header, rows))
     return pdf_response("matriz-legislacion.pdf", _("Matriz comparativa de legislación"), blocks, wide=True,
-                        subtitle=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
+                        subtitle=timefmt.when_text(timezone.now(), ascii_only=True))
 
 
 # --- compliance indicators ------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, String
 from reportlab.lib import colors
 
+from enlace.core import timefmt
 from enlace.core.exports import xlsx_bytes
 from enlace.core.pdf import pdf_bytes
 
@@ -63,7 +64,8 @@ def inputs_digest(user, view) -> str:
 
 def build(user, period, progress=lambda pct, step: None, language="es"):
     """Return ``(pdf, xlsx, inputs_digest, figures_digest)``."""
-    with translation.override(language):
+    # Built by a background task: the requester's zone, as a page of theirs would show (the PDF names it).
+    with translation.override(language), timezone.override(timefmt.zone_for_user(user)):
         progress(10, _("Calculando cifras"))
         view = figures.regional(user, period)
         indicators, dims = figures.labels()

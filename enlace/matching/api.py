@@ -18,8 +18,9 @@ from .models import HitNotice, ReleasedRecord
 
 
 class HitNoticeSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
-    own_record = serializers.CharField(source="own_person.caption", read_only=True)
-    own_case = serializers.CharField(source="own_person.case.reference", read_only=True)
+    # A document/phone notice may have no case entity: then both are null (``own_label`` names the record).
+    own_record = serializers.CharField(source="own_person.caption", read_only=True, allow_null=True, default=None)
+    own_case = serializers.CharField(source="own_person.case.reference", read_only=True, allow_null=True, default=None)
     other_country = serializers.CharField(source="other_country.code", read_only=True)
     other_institution = serializers.CharField(source="other_institution.__str__", read_only=True)
 

@@ -248,3 +248,22 @@ def test_the_index_follows_case_changes_after_commit_and_can_be_rebuilt(django_c
     call_command("index-numbers", stdout=out)
     assert "numbers indexed: 1" in out.getvalue() and ask() is True
     assert person.pk
+
+
+def test_the_notices_of_a_number_hit_stay_with_their_side():
+    from enlace.core.models import Institution
+
+    gtm, mex = f.user("GTM", "focal_point"), f.user("MEX", "focal_point")
+    _report(gtm, number="G24681357")
+    hit_id = f.token_client(mex).post("/api/v1/documents/query/", {"kind": "document", "number": "G24681357"},
+                                      format="json").json()["hits"][0]["hit_id"]
+    owner = HitNotice.objects.restrict(gtm, "view").get()
+    other_mex = f.user("MEX", "focal_point", inst=f.institution("MEX", Institution.Type.MIGRATION, name="INM prueba"))
+    for user in (gtm, f.user("PAN", "focal_point"), other_mex):
+        assert f.verified_client(user).get(f"/coincidencias/{hit_id}/").status_code == 404
+        assert f.token_client(user).get(f"/api/v1/hits/{hit_id}/").status_code == 404
+    for user in (mex, f.user("PAN", "focal_point")):
+        assert f.verified_client(user).get(f"/coincidencias/{owner.pk}/").status_code == 404
+    mine = f.token_client(mex).get(f"/api/v1/hits/{hit_id}/").json()
+    assert mine["subject"] == "document" and mine["own_label"] == "•••1357" and mine["own_record"] is None
+    assert "G24681357" not in str(mine)

@@ -68,3 +68,12 @@ def deadline_tag(value, empty="—"):
 def zone_note_tag():
     """``Horas en America/Santo_Domingo (UTC−4)`` for the active zone."""
     return timefmt.zone_note(ascii_only=False)
+
+
+@register.filter(name="utc")
+def utc_filter(value, empty="—"):
+    """``{{ dt|utc }}``: ``2026-12-03 20:05:07 UTC`` — the audit's clock (to the second, one zone for all)."""
+    if value in (None, ""):
+        return empty
+    return format_html('<time datetime="{}">{} UTC</time>', _iso_utc(value),
+                       timefmt.to_local(value, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))

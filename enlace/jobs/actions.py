@@ -106,3 +106,17 @@ def forget_worker(worker_id: str) -> None:
 
 def prune_heartbeats(before) -> int:
     return WorkerHeartbeat.objects.filter(beat_at__lt=before).delete()[0]
+
+
+def requeue_task(task, *, max_attempts: int) -> str:
+    """Put a task whose worker died back in the queue, or give up after ``max_attempts`` claims."""
+    from django_tasks_db.models import DBTaskResult
+
+    if len(task.worker_ids) >= max_attempts:
+        values = {"status": "FAILED", "finished_at": timezone.now(), "exception_class_path": "enlace.jobs.WorkerLost",
+                  "traceback": f"worker lost {len(task.worker_ids)} times: {', '.join(task.worker_ids)}"}
+    else:
+        values = {"status": "READY", "started_at": None}
+    # Conditional on the state read by the caller: two requeuers never both act on one task.
+    DBTaskResult.objects.filter(pk=task.pk, status="RUNNING", started_at=task.started_at).update(**values)
+    return values["status"]

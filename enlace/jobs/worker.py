@@ -41,7 +41,7 @@ def requeue_abandoned() -> str:
     """Put back in the queue the RUNNING tasks whose worker stopped beating (periodic, idempotent)."""
     from django_tasks_db.models import DBTaskResult
 
-    from .actions import prune_heartbeats
+    from .actions import prune_heartbeats, requeue_task
     from .models import WorkerHeartbeat
 
     cutoff = timezone.now() - datetime.timedelta(seconds=stale_seconds())
@@ -50,23 +50,10 @@ def requeue_abandoned() -> str:
     for task in DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff):
         if task.worker_ids and task.worker_ids[-1] in alive:
             continue
-        changed = _requeue(task)
+        changed = requeue_task(task, max_attempts=MAX_ATTEMPTS)
         requeued += changed == "READY"
         failed += changed == "FAILED"
     prune_heartbeats(timezone.now() - datetime.timedelta(days=1))
     if requeued or failed:
         log.warning("requeued %s abandoned task(s), gave up on %s", requeued, failed)
     return f"{requeued} requeued, {failed} failed"
-
-
-def _requeue(task) -> str:
-    from django_tasks_db.models import DBTaskResult
-
-    if len(task.worker_ids) >= MAX_ATTEMPTS:
-        values = {"status": "FAILED", "finished_at": timezone.now(), "exception_class_path": "enlace.jobs.WorkerLost",
-                  "traceback": f"worker lost {len(task.worker_ids)} times: {', '.join(task.worker_ids)}"}
-    else:
-        values = {"status": "READY", "started_at": None}
-    # Conditional on the state read above: two requeuers never both act on one task.
-    DBTaskResult.objects.filter(pk=task.pk, status="RUNNING", started_at=task.started_at).update(**values)
-    return values["status"]

@@ -29,5 +29,7 @@ class DocumentsConfig(AppConfig):
         "analyst": _READ,
     }
 
+    demo_loaders = ["enlace.documents.demo.load_demo"]
+
     def ready(self):
         from . import signals  # noqa: F401

@@ -267,3 +267,4 @@ def test_the_notices_of_a_number_hit_stay_with_their_side():
     mine = f.token_client(mex).get(f"/api/v1/hits/{hit_id}/").json()
     assert mine["subject"] == "document" and mine["own_label"] == "•••1357" and mine["own_record"] is None
     assert "G24681357" not in str(mine)
+

@@ -48,4 +48,10 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['key'], name='matching_indexkey_key')],
             },
         ),
+        # The hit list walks its ordering (newest first) and stops at a page (issue 17). An index of
+        # the database only (no model state): the list's order is the model's ``Meta.ordering``.
+        migrations.RunSQL(
+            'CREATE INDEX IF NOT EXISTS "matching_hitnotice_list_order" ON "matching_hitnotice" '
+            '("created_at" DESC, "id" DESC)',
+            'DROP INDEX IF EXISTS "matching_hitnotice_list_order"'),
     ]

@@ -61,6 +61,8 @@ class HitNotice(ProtectedModel):
                                           verbose_name=_("institución a la que preguntar"))
     probability = models.FloatField(_("probabilidad"))
     explanation = models.JSONField(_("campos coincidentes"), default=dict)
+    # Version of the linkage model that scored the pair (engine.registry; "shipped" = the model in the code).
+    model_version = models.CharField(_("versión del modelo"), max_length=60, blank=True, default="")
     status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.OPEN)
     judged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("revisada por"))

@@ -15,7 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .blocking import rule_sql
 from .normalize import Features
+
+#: Label of the twins level of the given-names comparison (its Bayes factor is derived, not estimated).
+TWINS_LABEL = "different given names, same surnames and date (twins)"
 
 
 def lev1(a: str, b: str) -> bool:
@@ -161,7 +165,7 @@ def _has(tokens, tok) -> bool:
 
 GIVEN = Comparison("given_names", "Given names (canonical, phonetic, compound, swapped fields)", (
     Level("null", _null("g1"), lambda l, r: l.g1 is None or r.g1 is None, null=True),
-    Level("exact", _sql_eq("g_norm"), lambda l, r: _eq(l.g_norm, r.g_norm), {"given_names": "exact"}),
+    Level("exact", _sql_eq("g_norm"), lambda l, r: _eq(l.g_norm, r.g_norm), {"given_names": "exact"}, tf="g_norm"),
     Level("same canonical names", _sql_eq("g_canon"), lambda l, r: _eq(l.g_canon, r.g_canon),
           {"given_names": "same name (variant or diminutive)"}),
     Level("phonetic", _sql_eq("g_ph"), lambda l, r: _eq(l.g_ph, r.g_ph), {"given_names": "sounds the same"}),
@@ -183,6 +187,11 @@ GIVEN = Comparison("given_names", "Given names (canonical, phonetic, compound, s
           '"g1_ph_l" = "sn1_ph_r" OR "sn1_ph_l" = "g1_ph_r" OR "name_bag_l" = "name_bag_r"',
           lambda l, r: _eq(l.g1_ph, r.sn1_ph) or _eq(l.sn1_ph, r.g1_ph) or _eq(l.name_bag, r.name_bag),
           {"given_names": "matches their surnames (fields swapped)"}),
+    # Twins: same surnames and same date, different given names.  Its Bayes factor is not estimated
+    # but derived (training.twin_level): the date's agreement is no evidence here, so the pair
+    # weighs less than a pair of strangers with different names, never more.
+    Level(TWINS_LABEL, '"sn_full_l" = "sn_full_r" AND "dob_s_l" = "dob_s_r"',
+          lambda l, r: _eq(l.sn_full, r.sn_full) and _eq(l.dob_s, r.dob_s)),
     Level("different", "ELSE", lambda l, r: True),
 ))
 
@@ -221,6 +230,19 @@ SURNAMES = Comparison("surnames", "Both surnames (particles removed, phonetic, o
 ))
 
 
+_Y_L, _Y_R = 'substr("dob_s_l", 1, 4)', 'substr("dob_s_r", 1, 4)'
+_MD_L, _MD_R = 'substr("dob_s_l", 5, 4)', 'substr("dob_s_r", 5, 4)'
+
+
+def _partial_sql() -> str:
+    return (f"({_MD_L} = '0101' OR {_MD_R} = '0101') AND {_Y_L} = {_Y_R}")
+
+
+def _partial_py(l: Features, r: Features) -> bool:
+    a, b = l.dob_s, r.dob_s
+    return (a[4:] == "0101" or b[4:] == "0101") and a[:4] == b[:4]
+
+
 def _swap_sql() -> str:
     return ('substr("dob_s_l", 1, 4) = substr("dob_s_r", 1, 4) AND substr("dob_s_l", 5, 2) = substr("dob_s_r", 7, 2)'
             ' AND substr("dob_s_l", 7, 2) = substr("dob_s_r", 5, 2)')
@@ -231,8 +253,6 @@ def _swap_py(l: Features, r: Features) -> bool:
     return a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]
 
 
-_Y_L, _Y_R = 'substr("dob_s_l", 1, 4)', 'substr("dob_s_r", 1, 4)'
-_MD_L, _MD_R = 'substr("dob_s_l", 5, 4)', 'substr("dob_s_r", 5, 4)'
 
 
 def _year_typo_sql() -> str:
@@ -248,6 +268,9 @@ def _year_typo_py(l: Features, r: Features) -> bool:
 DOB = Comparison("dob", "Date of birth (day/month swap, typos, distance)", (
     Level("null", _null("dob_s"), lambda l, r: l.dob_s is None or r.dob_s is None, null=True),
     Level("exact", _sql_eq("dob_s"), lambda l, r: l.dob_s == r.dob_s, {"dob": "exact"}),
+    # 1 January is what registers write when only the year is known: compare the year only
+    Level("1 January on one side (year only), same year", _partial_sql(), _partial_py,
+          {"dob": "year only"}),
     Level("day/month swapped", _swap_sql(), _swap_py, {"dob": "day/month swapped"}),
     Level("same day and month, year one typo or +-1", _year_typo_sql(), _year_typo_py,
           {"dob": "same day and month, year differs by one digit"}),
@@ -255,6 +278,8 @@ DOB = Comparison("dob", "Date of birth (day/month swap, typos, distance)", (
           lambda l, r: l.dob_s[:4] == r.dob_s[:4] and typo1(l.dob_s[4:], r.dob_s[4:]),
           {"dob": "same year, day or month differs by one digit"}),
     Level("one typo", _sql_dl("dob_s"), lambda l, r: dl1(l.dob_s, r.dob_s), {"dob": "one digit differs"}),
+    Level("same month and year", 'substr("dob_s_l", 1, 6) = substr("dob_s_r", 1, 6)',
+          lambda l, r: l.dob_s[:6] == r.dob_s[:6], {"dob": "same month and year"}),
     Level("within a week", 'abs("dob_ord_l" - "dob_ord_r") <= 7', lambda l, r: abs(l.dob_ord - r.dob_ord) <= 7,
           {"dob": "within a week"}),
     Level("within a year", 'abs("dob_ord_l" - "dob_ord_r") <= 366', lambda l, r: abs(l.dob_ord - r.dob_ord) <= 366),
@@ -296,5 +321,5 @@ COMPARISONS: tuple[Comparison, ...] = (GIVEN, SURNAMES, DOB, SEX, NATIONALITY, D
 
 
 def blocking_rule_sql(left: str, right: str | None = None) -> str:
-    """A blocking rule: ``l.left = r.right``, records from different source countries."""
-    return f'l."{left}" = r."{right or left}" AND l."source_country" <> r."source_country"'
+    """A blocking rule: ``l.left = r.right``, records from different source countries (see .blocking)."""
+    return rule_sql(left, right)

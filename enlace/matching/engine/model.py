@@ -19,11 +19,18 @@ import math
 import os
 from dataclasses import dataclass
 
+from .blocking import BLOCKING_RULES
 from .comparisons import COMPARISONS, Comparison, blocking_rule_sql
-from .normalize import BLOCKING_RULES, Features
+from .normalize import Features
 
+#: The model shipped with the code (estimated without labels on generated records; see its meta).
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model.json")
-MODEL_FORMAT = "enlace-linkage-model/1"
+MODEL_FORMAT = "enlace-linkage-model/2"
+#: Version of the comparisons and blocking rules: a model estimated for another version is refused.
+ENGINE_VERSION = "3"
+#: Directory of the deployment's estimated models (``enlace train-matching``); its ``current.json``
+#: names the model in use.  Without one, the shipped model is used.
+MODEL_DIR_ENV = "ENLACE_MATCHING_MODEL_DIR"
 
 #: The prior never assumes fewer records than this: in a small or young database "each record
 #: has ``expected_matches_per_record`` matches among N" does not hold, and the prior of a tiny N
@@ -63,6 +70,11 @@ class Model:
     @property
     def tf_columns(self) -> tuple[str, ...]:
         return tuple(sorted({t[0] for row in self.tf_levels for t in row if t}))
+
+    @property
+    def version(self) -> str:
+        """Identifier of the estimation (recorded on every hit)."""
+        return str(self.meta.get("version") or "shipped")
 
     def prior(self, n_records: int) -> float:
         """probability_two_random_records_match for a run over ``n_records`` records."""
@@ -170,7 +182,12 @@ def _check_consistent(settings: dict, comparisons: tuple[Comparison, ...]) -> No
 
 def model_from_dict(data: dict) -> Model:
     if data.get("format") != MODEL_FORMAT:
-        raise ModelError(f"not an Enlace linkage model (format {data.get('format')!r})")
+        raise ModelError(f"not an Enlace linkage model of this version (format {data.get('format')!r}, "
+                         f"expected {MODEL_FORMAT!r})")
+    got = (data.get("meta") or {}).get("engine_version")
+    if got != ENGINE_VERSION:
+        raise ModelError(f"model estimated for engine version {got!r}, this engine is version {ENGINE_VERSION!r}: "
+                         "re-estimate it (enlace train-matching)")
     settings = data["splink_settings"]
     _check_consistent(settings, COMPARISONS)
     bfs: list[list[float]] = []
@@ -200,17 +217,38 @@ def model_from_dict(data: dict) -> Model:
                  tf_levels=tfs)
 
 
-_CACHE: dict[str, Model] = {}
+_CACHE: dict[str, tuple[float, Model]] = {}
+
+
+def active_model_path() -> str:
+    """The model in use: the one ``current.json`` of the deployment's model directory names (when
+    it exists and loads), otherwise the shipped one."""
+    from .registry import current_model_path
+
+    path = current_model_path()
+    if path:
+        try:
+            load_model(path)
+            return path
+        except ModelError:  # another engine version, a damaged file: keep working with the shipped one
+            pass
+    return MODEL_PATH
 
 
 def load_model(path: str | None = None) -> Model:
-    path = os.path.abspath(path or MODEL_PATH)
-    if path not in _CACHE:
-        if not os.path.exists(path):
-            raise ModelError(f"no trained model at {path}: run bench/linkage/train.py")
+    path = os.path.abspath(path or active_model_path())
+    if not os.path.exists(path):
+        raise ModelError(f"no trained model at {path}: run enlace train-matching")
+    mtime = os.path.getmtime(path)
+    hit = _CACHE.get(path)
+    if hit is None or hit[0] != mtime:
         with open(path, encoding="utf-8") as fh:
-            _CACHE[path] = model_from_dict(json.load(fh))
-    return _CACHE[path]
+            try:
+                data = json.load(fh)
+            except ValueError as exc:
+                raise ModelError(f"{path}: not a model file ({exc})") from None
+        _CACHE[path] = (mtime, model_from_dict(data))
+    return _CACHE[path][1]
 
 
 def save_model(path: str, splink_settings: dict, expected_matches_per_record: float, meta: dict) -> None:

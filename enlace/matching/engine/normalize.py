@@ -33,6 +33,8 @@ import unicodedata
 from collections import namedtuple
 from typing import Iterable, Mapping
 
+from .blocking import BLOCKING_KEYS, BLOCKING_RULES, blocking_keys
+
 #: Input columns of the batch CSV and of the records given to the online index.
 INPUT_COLUMNS = (
     "record_id", "source_country", "given_names", "surname_1", "surname_2", "sex", "dob",
@@ -557,23 +559,17 @@ FEATURES = (
     "name_bag",
     "sex", "dob_s", "dob_ord", "dob_key", "nationality",
     "doc", "doc_class", "phone", "phone_tail",
-    # blocking keys
-    "k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_name", "k_name_nodob",
+    # blocking keys (defined in .blocking)
+    *BLOCKING_KEYS,
 )
 Features = namedtuple("Features", FEATURES)
 
 #: Feature columns that are lists (tuples in Python, VARCHAR[] in DuckDB, "|"-joined in transit).
 LIST_FEATURES = ("g1_alts", "g_ph_tokens")
 INT_FEATURES = ("dob_ord",)
-#: Blocking keys (each one is a blocking rule: same key, different source country).
-BLOCKING_KEYS = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_name", "k_name_nodob")
-#: Blocking rules as (left key, right key): a pair of records from different source countries is a
-#: candidate when ``l.left = r.right`` for some rule.  Most are one key on both sides; the name key
-#: (given name + both surnames, no date) is only used when one of the records has no date of birth
-#: (as ``k_name_nodob``), otherwise it would bring in every namesake.
-BLOCKING_RULES = (("k_doc", "k_doc"), ("k_phone", "k_phone"), ("k_gsy", "k_gsy"), ("k_gsmd", "k_gsmd"),
-                  ("k_sdob", "k_sdob"), ("k_gdob", "k_gdob"), ("k_s2dob", "k_s2dob"), ("k_bag", "k_bag"),
-                  ("k_name_nodob", "k_name"), ("k_name", "k_name_nodob"))
+# Blocking keys and rules live in .blocking (one place for batch, online and the database index);
+# re-exported here for the modules that import them from normalize.
+__all_blocking__ = (BLOCKING_KEYS, BLOCKING_RULES)
 
 
 def _build_phonetic_variants() -> dict[str, tuple[str, ...]]:
@@ -717,40 +713,14 @@ def normalise_values(record_id, source_country, given_names, surname_1, surname_
     else:
         doc = doc_class = None
     phone = normalise_phone(phone, source) if phone is not None else None
-    k_name = k_name_nodob = None
-    if g1_ph is not None:
-        if sn1_ph is not None:
-            if sn2_ph is not None:
-                k_name = f"{g1_ph}|{sn1_ph}|{sn2_ph}" if sn1_ph <= sn2_ph else f"{g1_ph}|{sn2_ph}|{sn1_ph}"
-            else:
-                k_name = f"{g1_ph}|{sn1_ph}|-"
-            if dob_s is None:
-                k_name_nodob = k_name
-            k_gsy = f"{g1_ph}|{sn1_ph}|{year}" if year is not None else None
-            k_gsmd = f"{g1_ph}|{sn1_ph}|{md}" if md is not None else None
-            if dob_key is not None:
-                k_bag = (f"{g1_ph}|{sn1_ph}|{dob_key}" if g1_ph <= sn1_ph else f"{sn1_ph}|{g1_ph}|{dob_key}")
-            else:
-                k_bag = None
-        else:
-            k_gsy = k_gsmd = k_bag = None
-        k_gdob = f"{g1_ph}|{dob_key}" if dob_key is not None else None
-    else:
-        k_gsy = k_gsmd = k_bag = k_gdob = None
-    if dob_key is not None:
-        k_sdob = f"{sn1_ph}|{dob_key}" if sn1_ph is not None else None
-        k_s2dob = f"{sn2_ph}|{dob_key}" if sn2_ph is not None else None
-    else:
-        k_sdob = k_s2dob = None
+    keys = blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone)
     return Features(
         record_id, source,
         g_norm, g_canon, g1, g1_alts, g2, g1_ph, g2_ph, g_ph, g_ph_tokens,
         sn1, sn2, sn1_ph, sn2_ph, (sn1 if sn2 is None else f"{sn1} {sn2}") if sn1 is not None else None, name_bag,
         normalise_sex(sex), dob_s, dob_ord, dob_key, nat,
         doc, doc_class, phone, phone[-8:] if phone else None,
-        doc if doc is not None and len(doc) >= 5 else None,
-        phone,
-        k_gsy, k_gsmd, k_sdob, k_gdob, k_s2dob, k_bag, k_name, k_name_nodob,
+        *keys,
     )
 
 

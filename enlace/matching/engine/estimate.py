@@ -1,0 +1,368 @@
+"""Estimation of the linkage model from the records a deployment holds (no generator, no ground truth).
+
+    from enlace.matching.engine.estimate import estimate_from_records
+    info = estimate_from_records(records, "model.json", labels=reviewed_pairs, charts_dir="charts/")
+
+Everything is estimated with Splink's own training methods on the normalised records:
+
+* **u** (P(level | different persons)) of the surname comparison by Splink's
+  ``estimate_u_using_random_sampling`` over the whole sample;
+* **m and u of every other comparison** by Splink's ``estimate_parameters_using_expectation_maximisation``
+  on pairs from different countries *with the same surnames* (``fix_u_probabilities=False``): the
+  non-match class there is the other people with one's surnames - brothers and sisters born a few
+  years apart, fathers and sons, a family phone - which is where u matters (with u from random
+  pairs a shared phone weighs 20 bits and a father and son sharing a phone match);
+* **m of the surname comparison** by expectation-maximisation on pairs born the same day;
+* **term frequencies** of given names and of both surnames: computed by Splink on the data it links
+  (``tf_adjustment_column``), so a rare name weighs more than ``María Hernández``;
+* **the twins level** (same surnames and date, different given names) is not estimated: its Bayes
+  factor is the one of different given names divided by the one of an exact date, i.e. the date's
+  agreement is no evidence between people of one family - the pair weighs less than strangers;
+* **expected matches per record** (the prior): the model's own expectation, ``2 Σ P(match) / n`` over
+  the candidate pairs, iterated to a fixed point, scaled from the sample to all the records.
+
+Reviewers' judgements (``labels``: pairs judged *the same person*) are blended into m as counts
+next to EM's estimate (a pseudo-count of :data:`LABEL_PSEUDO_PAIRS` pairs), so every reviewed pair
+moves the next estimation.
+
+Refuses input that carries ground truth (columns such as ``cluster_id``): a production model is
+estimated from data, never from a generator's labels.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import random
+from collections import Counter
+from typing import Iterable, Mapping
+
+from .blocking import BLOCKING_RULES, rule_sql
+from .comparisons import COMPARISONS, TWINS_LABEL
+from .model import ENGINE_VERSION, ModelError, save_model
+from .normalize import INPUT_COLUMNS, Features, normalise_record
+from .table import load_features
+
+#: Column names that only a generator (or a supervised data set) has: refused as input.
+GROUND_TRUTH_COLUMNS = frozenset({"cluster_id", "family_id", "relation", "person_id", "true_id", "match_id",
+                                  "is_match", "truth", "entity_id", "rec_id_truth"})
+#: Fewer records than this cannot give stable estimates (EM needs enough pairs of each kind).
+MIN_RECORDS = 2_000
+#: Records used for estimation at most (a uniform sample beyond); the prior is scaled to all records.
+MAX_SAMPLE = 200_000
+#: Weight of EM's m estimate, in pairs, when blended with reviewers' labels.
+LABEL_PSEUDO_PAIRS = 200
+U_RANDOM_PAIRS = 3_000_000
+EM_COMPARISONS_SAME_SURNAMES = ("given_names", "dob", "sex", "nationality", "doc", "phone")
+
+
+class TrainingError(ModelError):
+    """The estimation cannot run on this input (too few records, ground-truth columns...)."""
+
+
+def refuse_ground_truth(columns: Iterable[str]) -> None:
+    bad = sorted(set(c.strip().lower() for c in columns) & GROUND_TRUTH_COLUMNS)
+    if bad:
+        raise TrainingError(f"input carries ground-truth column(s) {', '.join(bad)}: the model is estimated "
+                            "from the records alone (remove them)")
+
+
+def _settings(prior: float) -> dict:
+    from .training import untrained_settings
+
+    return untrained_settings(prior=prior)
+
+
+def _linker(con, table: str, settings: dict):
+    from splink import DuckDBAPI, Linker
+
+    return Linker(table, settings, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
+
+
+def _params(linker) -> dict:
+    return linker.misc.save_model_to_json()
+
+
+def _em(con, table: str, settings: dict, rule: str, neutral: str) -> dict:
+    """One EM session over the pairs of ``rule``.  The comparison ``neutral`` is what the block
+    fixes (every pair agrees on it): its Bayes factor is pinned to 1 for the session, otherwise a
+    shared surname would make every pair of the block look like a match and EM would collapse."""
+    import copy
+
+    settings = copy.deepcopy(settings)
+    for comp in settings["comparisons"]:
+        if comp["output_column_name"] == neutral:
+            levels = [lev for lev in comp["comparison_levels"] if not lev.get("is_null_level")]
+            for lev in levels:
+                lev["m_probability"] = lev["u_probability"] = 1.0 / len(levels)
+                lev["fix_m_probability"] = lev["fix_u_probability"] = True
+    linker = _linker(con, table, settings)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        rule, fix_u_probabilities=True, estimate_without_term_frequencies=True)
+    return _params(linker)
+
+
+def _levels(d: dict, name: str) -> list[dict]:
+    for c in d["comparisons"]:
+        if c["output_column_name"] == name:
+            return c["comparison_levels"]
+    raise KeyError(name)
+
+
+def _label_counts(con, labels: list[tuple[Features, Features]]) -> tuple[list[Counter], int]:
+    from .training import count_levels
+
+    if not labels:
+        return [Counter() for _ in COMPARISONS], 0
+    left = [a for a, _ in labels]
+    right = [b for _, b in labels]
+    load_features(con, left, "lab_l", extra={"pair": [str(i) for i in range(len(left))]})
+    load_features(con, right, "lab_r", extra={"pair": [str(i) for i in range(len(right))]})
+    return count_levels(con, "lab_l l JOIN lab_r r ON l.pair = r.pair")
+
+
+def estimate(features: list[Features], output_path: str, *, labels: list[tuple[Features, Features]] = (),
+             n_total: int | None = None, seed: int = 1, charts_dir: str | None = None, meta: dict | None = None,
+             max_sample: int = MAX_SAMPLE, u_pairs: int = U_RANDOM_PAIRS) -> dict:
+    """Estimate the model from normalised records (and reviewed pairs judged the same person) and
+    write it to ``output_path``; returns the model's metadata.  Raises :class:`TrainingError`."""
+    import duckdb
+
+    # "level not observed" warnings of the sessions whose estimates of that comparison are not kept
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    features = [f for f in features if f.record_id]
+    n_total = n_total or len(features)
+    if len(features) < MIN_RECORDS:
+        raise TrainingError(f"too few records to estimate the model: {len(features)} (at least {MIN_RECORDS})")
+    if len({f.source_country for f in features if f.source_country}) < 2:
+        raise TrainingError("the records come from fewer than two countries: nothing to link")
+    sample = features
+    if len(features) > max_sample:
+        sample = random.Random(seed).sample(features, max_sample)
+    n = len(sample)
+    con = duckdb.connect()
+    try:
+        load_features(con, sample, "est_records")
+        # helper columns for training blocks that no comparison reads (Splink would otherwise switch
+        # off every comparison that mentions them; we keep only the estimates we want from each session)
+        con.execute('CREATE OR REPLACE TABLE est AS SELECT *, "sn_full" AS t_sn, "dob_s" AS t_dob FROM est_records')
+        base = _settings(prior=1.0 / n)
+        # u of the surnames: random pairs (Splink's random sampling)
+        lk = _linker(con, "est", base)
+        lk.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+        u_random = _params(lk)
+        # u of everything else: among people with the same surnames in another country who are
+        # clearly someone else (see _conditional_u)
+        u_cond, u_cond_pairs = _conditional_u(con, u_pairs, seed)
+        settings = _settings(prior=1.0 / n)
+        for ci, comp in enumerate(settings["comparisons"]):
+            name = comp["output_column_name"]
+            for li, (lev, lu) in enumerate(zip(comp["comparison_levels"], _levels(u_random, name))):
+                if lev.get("is_null_level"):
+                    continue
+                lev["u_probability"] = lu.get("u_probability") if name == "surnames" else u_cond[ci][li]
+        floored = _floor(settings, 0.5 / max(u_cond_pairs, 1), keys=("u_probability",))
+        _starting_m(settings)
+        # m: EM with u fixed, among people with the same surnames (every comparison but the surnames)
+        # and among people born the same day (the surnames)
+        em_sn = _em(con, "est", settings, 'l."t_sn" = r."t_sn" AND l."source_country" <> r."source_country"',
+                    "surnames")
+        em_dob = _em(con, "est", settings, 'l."t_dob" = r."t_dob" AND l."source_country" <> r."source_country"',
+                     "dob")
+        for comp in settings["comparisons"]:
+            name = comp["output_column_name"]
+            src = em_sn if name in EM_COMPARISONS_SAME_SURNAMES else em_dob
+            for lev, lm in zip(comp["comparison_levels"], _levels(src, name)):
+                if not lev.get("is_null_level"):
+                    lev["m_probability"] = lm.get("m_probability")
+        floored += _floor(settings, 0.5 / max(u_cond_pairs, 1))
+        # reviewers' judgements: pairs judged the same person count as observations of m
+        same = [p for p in labels]
+        lab_counts, n_same = _label_counts(con, same)
+        if n_same:
+            _blend_labels(settings, lab_counts, n_same)
+        _twins(settings)
+        k_sample = _expected_matches(con, "est", settings, n)
+    finally:
+        con.close()
+    k = k_sample * (n_total - 1) / max(n - 1, 1)
+    created = _dt.datetime.now(_dt.timezone.utc)
+    version = created.strftime("%Y%m%dT%H%M%S") + f"-n{n_total}-l{n_same}"
+    info = {
+        "version": version,
+        "engine_version": ENGINE_VERSION,
+        "created": created.isoformat(timespec="seconds"),
+        "source": "data+labels" if n_same else "data",
+        "training_records": n_total,
+        "sample_records": n,
+        "labels_used": n_same,
+        "expected_matches_per_record": round(k, 4),
+        "floored_levels": floored,
+        "method": "u: random sampling (surnames), EM among same surnames (others); m: EM; "
+                  "tf: given names, both surnames; twins derived",
+        **(meta or {}),
+    }
+    diagnostics = {"m_u": _m_u_table(settings)}
+    info["diagnostics"] = diagnostics
+    save_model(output_path, settings, k, info)
+    from .charts import unlinkables
+    from .model import load_model
+
+    diagnostics["unlinkables"] = unlinkables(load_model(output_path), sample[:20_000], n_records=n_total)
+    save_model(output_path, settings, k, info)
+    if charts_dir:
+        from .charts import write_charts
+
+        write_charts(output_path, charts_dir)
+    return info
+
+
+FLOOR_M = 1e-6
+
+
+def _conditional_u(con, max_pairs: int, seed: int) -> tuple[list[list[float | None]], int]:
+    """u of every comparison among pairs from different countries with the same surnames whose other
+    evidence says *another person* - no labels needed:
+
+    * for the date of birth: pairs whose given names share no token (brothers and sisters, twins);
+    * for every other comparison: pairs whose dates of birth are more than a year apart (fathers and
+      sons with the same names, siblings, a family phone or document series).
+
+    Among the pairs that matter (they agree on a name) relatives are over-represented; counting u
+    there is what keeps a father and son sharing a phone apart.  Returns (u per level, pairs counted)."""
+    from .training import count_levels
+
+    con.execute(f"SELECT setseed({(seed % 1000) / 1000.0!r})").fetchall()
+    same = ('est l JOIN est r ON l."t_sn" = r."t_sn" AND l."record_id" < r."record_id" '
+            'AND l."source_country" <> r."source_country"')
+    total = con.execute(f"SELECT count(*) FROM {same}").fetchall()[0][0] or 1
+    frac = min(1.0, max_pairs / float(total))
+    far = count_levels(con, f'{same} WHERE abs(l."dob_ord" - r."dob_ord") > 366 AND random() < {frac!r}')
+    other_name = count_levels(con, f'{same} WHERE NOT list_has_any(l."g_ph_tokens", r."g_ph_tokens") '
+                                   f'AND random() < {frac!r}')
+    out: list[list[float | None]] = []
+    for ci, comp in enumerate(COMPARISONS):
+        counts = (other_name if comp.name == "dob" else far)[0][ci]
+        non_null = [i for i, lev in enumerate(comp.levels) if not lev.null]
+        tot = sum(counts.get(i, 0) for i in non_null)
+        out.append([None if comp.levels[i].null or not tot or not counts.get(i) else counts[i] / tot
+                    for i in range(len(comp.levels))])
+    return out, min(far[1], other_name[1]) or 1
+
+
+def _floor(settings: dict, floor_u: float, keys=("m_probability", "u_probability")) -> list[str]:
+    """Levels the estimation left empty get a floor probability, so every Bayes factor is finite."""
+    out = []
+    for comp in settings["comparisons"]:
+        for lev in comp["comparison_levels"]:
+            if lev.get("is_null_level"):
+                continue
+            for key, floor in (("m_probability", FLOOR_M), ("u_probability", floor_u)):
+                if key not in keys:
+                    continue
+                v = lev.get(key)
+                if v is None or v < floor:
+                    lev[key] = floor
+                    out.append(f"{comp['output_column_name']}/{lev['label_for_charts']}/{key[0]}")
+    return out
+
+
+def _blend_labels(settings: dict, counts: list[Counter], n_same: int) -> None:
+    w = float(LABEL_PSEUDO_PAIRS)
+    for ci, comp in enumerate(settings["comparisons"]):
+        levels = comp["comparison_levels"]
+        non_null = [i for i, lev in enumerate(levels) if not lev.get("is_null_level")]
+        observed = sum(counts[ci].get(i, 0) for i in non_null)
+        if not observed:
+            continue
+        for i in non_null:
+            lev = levels[i]
+            lev["m_probability"] = (w * lev["m_probability"] + counts[ci].get(i, 0)) / (w + observed)
+
+
+def _starting_m(settings: dict) -> None:
+    """EM's starting point: most matches in the first (strongest) level, a few in each weaker one and
+    in "different" (without it, EM starting from m = u never finds the match class)."""
+    settings["probability_two_random_records_match"] = 0.05  # within a training block, not globally
+    for comp in settings["comparisons"]:
+        levels = [lev for lev in comp["comparison_levels"] if not lev.get("is_null_level")]
+        rest = (0.2 / (len(levels) - 1)) if len(levels) > 1 else 0.0
+        for i, lev in enumerate(levels):
+            lev["m_probability"] = 0.8 if i == 0 else rest
+
+
+def _twins(settings: dict) -> None:
+    """Twins: Bayes factor of different given names divided by the one of an exact date."""
+    given = next(c for c in settings["comparisons"] if c["output_column_name"] == "given_names")
+    dob = next(c for c in settings["comparisons"] if c["output_column_name"] == "dob")
+    diff = given["comparison_levels"][-1]
+    twin = next(lev for lev in given["comparison_levels"] if lev["label_for_charts"] == TWINS_LABEL)
+    exact = next(lev for lev in dob["comparison_levels"] if lev["label_for_charts"] == "exact")
+    bf_date = exact["m_probability"] / exact["u_probability"]
+    twin["u_probability"] = diff["u_probability"]
+    twin["m_probability"] = diff["m_probability"] / max(bf_date, 1.0)
+
+
+def _expected_matches(con, table: str, settings: dict, n: int, rounds: int = 4) -> float:
+    """Expected matches per record according to the model itself: 2 Σ P(match) / n over the
+    candidate pairs, iterated to a fixed point from one match per record."""
+    import copy
+
+    k = 1.0
+    for _ in range(rounds):
+        s = copy.deepcopy(settings)
+        s["probability_two_random_records_match"] = min(k / max(n - 1, 1), 0.5)
+        s["blocking_rules_to_generate_predictions"] = [rule_sql(a, b) for a, b in BLOCKING_RULES]
+        lk = _linker(con, table, s)
+        pred = lk.inference.predict(threshold_match_probability=0.01)
+        total = con.execute(f"SELECT coalesce(sum(match_probability), 0) FROM {pred.physical_name}").fetchall()[0][0]
+        new_k = max(2.0 * float(total) / n, 0.01)
+        if abs(new_k - k) < 0.01 * k:
+            k = new_k
+            break
+        k = new_k
+    return k
+
+
+def _m_u_table(settings: dict) -> list[dict]:
+    out = []
+    for comp in settings["comparisons"]:
+        for lev in comp["comparison_levels"]:
+            if lev.get("is_null_level"):
+                continue
+            out.append({"comparison": comp["output_column_name"], "level": lev["label_for_charts"],
+                        "m": lev["m_probability"], "u": lev["u_probability"]})
+    return out
+
+
+def estimate_from_records(records: Iterable[Mapping[str, object]], output_path: str, *,
+                          labels: Iterable[tuple[Mapping, Mapping]] = (), **kw) -> dict:
+    """Same as :func:`estimate` for raw records (mappings with the input columns).  Refuses records
+    carrying ground-truth keys."""
+    feats = []
+    checked = False
+    for rec in records:
+        if not checked:
+            refuse_ground_truth(rec.keys())
+            checked = True
+        feats.append(normalise_record(rec))
+    pairs = [(normalise_record(a), normalise_record(b)) for a, b in labels]
+    return estimate(feats, output_path, labels=pairs, **kw)
+
+
+def estimate_from_csv(path: str, output_path: str, **kw) -> dict:
+    """Estimate from a CSV in the batch input format; refuses a file with ground-truth columns."""
+    import csv
+
+    from .table import InputError, normalise_csv
+
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh), None)
+    if not header:
+        raise InputError(f"{path}: empty file")
+    refuse_ground_truth(header)
+    missing = [c for c in INPUT_COLUMNS if c not in [h.strip().lower() for h in header]]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    feats, _ = normalise_csv(path)
+    return estimate([Features._make(f) for f in feats], output_path, **kw)

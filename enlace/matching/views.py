@@ -48,6 +48,8 @@ def _detail_context(request, notice, **forms):
     state = _request_state(notice)
     return {
         "notice": notice,
+        "own_report_pk": notice.own_record_id.rsplit(".", 1)[1] if notice.own_record_id.startswith("documents.report.")
+        else None,
         "probability": probability_text(notice.probability),
         "model_version": getattr(notice, "model_version", "") or "",
         "explanation": explanation_rows(notice.explanation),

@@ -67,7 +67,7 @@ def test_no_hit_reveals_nothing_and_the_audit_holds_no_number():
 
 def test_a_hit_names_only_the_country_and_the_institution_then_details_go_through_the_release_flow():
     gtm, mex = f.user("GTM", "focal_point"), f.user("MEX", "focal_point")
-    _report(gtm, number="G 1234-5678", note="Robado en Tecún Umán")
+    report = _report(gtm, number="G 1234-5678", note="Robado en Tecún Umán")
     mc = f.verified_client(mex)
     r = mc.post("/documentos/", {"kind": "document", "number": "g12345678"})
     body = r.content.decode()
@@ -88,7 +88,9 @@ def test_a_hit_names_only_the_country_and_the_institution_then_details_go_throug
     assert "Solicitud enviada el" in page and "pendiente de respuesta de Guatemala" in page
     assert "Enviar solicitud" not in page
     gc = f.verified_client(gtm)
-    assert "Pasaporte presentado" in gc.get(f"/coincidencias/{owner.pk}/").content.decode()
+    owner_page = gc.get(f"/coincidencias/{owner.pk}/").content.decode()
+    assert "Pasaporte presentado" in owner_page and f"/documentos/registro/{report.pk}/" in owner_page
+    assert "México pidió los datos de su registro" in owner_page and "Plazo para responder" in owner_page
     assert mc.post(f"/coincidencias/{owner.pk}/decidir/", {"decision": "approve"}).status_code == 404
     assert gc.post(f"/coincidencias/{owner.pk}/decidir/", {"decision": "approve"}).status_code == 302
     released = ReleasedRecord.objects.restrict(mex, "view").get()

@@ -22,8 +22,10 @@ def violations(page) -> list[dict]:
         # Loaded from the app's own static files: the pages' CSP (script-src 'self') refuses inline code.
         origin = page.evaluate("location.origin")
         page.add_script_tag(url=f"{origin}{STATIC_URL}")
+    # resultTypes: only violations are listed in full (passes and the rest are cut to one node: much faster).
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS)
     return [{"id": v["id"], "impact": v.get("impact"), "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
@@ -39,3 +41,49 @@ def assert_accessible(page, url: str | None = None, *, widths=WIDTHS) -> None:
         if problems:
             found[width] = problems
     assert not found, f"axe WCAG 2.1 AA violations on {url or page.url}: {found}"
+
+
+def settle(page) -> None:
+    """Wait two frames: after a viewport change, resize handlers and layout have run before we measure."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+_OVERFLOW_JS = """() => {
+  const W = document.documentElement.clientWidth, out = [];
+  if (document.documentElement.scrollWidth <= innerWidth) return {width: document.documentElement.scrollWidth, culprits: out};
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.right <= W + 1 || r.width === 0) continue;
+    let p = e.parentElement, clipped = false;
+    for (; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
+    }
+    if (!clipped) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+      (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
+      ' (' + Math.round(r.right) + ' px)');
+    if (out.length >= 5) break;
+  }
+  return {width: document.documentElement.scrollWidth, culprits: out};
+}"""
+
+
+def horizontal_overflow(page) -> dict | None:
+    """None when the page does not scroll sideways, else its scroll width and the first elements sticking out."""
+    found = page.evaluate(_OVERFLOW_JS)
+    return None if found["width"] <= page.evaluate("innerWidth") else found
+
+
+def page_problems(page, width: int, *, overflow: bool | None = None) -> dict:
+    """Resize the current page to ``width``, then list axe violations and (by default below 600 px, where
+    a phone has no room to spare) a sideways page scroll. Empty dict: nothing wrong."""
+    page.set_viewport_size({"width": width, "height": 900})
+    settle(page)
+    problems = {}
+    found = violations(page)
+    if found:
+        problems["axe"] = found
+    if overflow if overflow is not None else width < 600:
+        wide = horizontal_overflow(page)
+        if wide:
+            problems["overflow"] = wide
+    return problems

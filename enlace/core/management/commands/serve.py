@@ -12,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"Enlace en http://{options['host']}:{options['port']}/  (Ctrl+C para detener)")
+        from enlace.core.server import NoDelayHTTPProtocol  # TCP_NODELAY with any number of workers (issue 17)
+
         uvicorn.run("enlace.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], proxy_headers=False, log_level="info",
+                    workers=options["workers"], proxy_headers=False, log_level="info", http=NoDelayHTTPProtocol,
                     access_log=False)  # one JSON line per request comes from enlace.core.jsonlog

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.accounts.models import User
 from enlace.core.models import Country, Institution
+from enlace.core.widgets import LocalDateField, SearchableSelect, with_empty_choice
 
 from . import choices
 from .models import Contact, unpack
@@ -122,8 +123,9 @@ class ContactForm(forms.Form):
 
 
 class ValidityForm(forms.Form):
-    valid_from = forms.DateField(label=_("Vigente desde"), required=False, widget=DateInput())
-    valid_until = forms.DateField(label=_("Vigente hasta"), widget=DateInput())
+    # Typed in the page's order (dd/mm/aaaa on Spanish pages); a date in the other order is refused, not swapped.
+    valid_from = LocalDateField(label=_("Vigente desde"), required=False)
+    valid_until = LocalDateField(label=_("Vigente hasta"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,14 +155,15 @@ class SearchForm(forms.Form):
 
 
 class RoutingForm(forms.Form):
-    country = forms.ChoiceField(label=_("País"))
+    country = forms.ChoiceField(label=_("País"), widget=SearchableSelect)
     need = forms.ChoiceField(label=_("Necesidad"), choices=choices.NEEDS)
     urgency = forms.ChoiceField(label=_("Urgencia"), choices=choices.URGENCY, initial="normal")
     caller_tz = forms.CharField(label=_("Su zona horaria"), max_length=64, required=False)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [(c.code, c.name) for c in member_countries(user)]
+        # Nothing preselected: the first country of the list (Belice) used to be chosen for the official.
+        self.fields["country"].choices = with_empty_choice([(c.code, c.name) for c in member_countries(user)])
         if user.institution_id:
             self.fields["caller_tz"].initial = user.institution.country.timezone
 

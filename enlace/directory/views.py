@@ -27,7 +27,7 @@ from enlace.sharing.policy import can, is_secretariat
 from . import actions, choices, exports
 from .filters import SEARCH_KEYS, ContactFilter
 from .forms import ConsentForm, ContactForm, ImportForm, ReasonForm, RoutingForm, SearchForm, ValidityForm
-from .importing import TEMPLATE_HELP, ImportFailed, parse_and_import
+from .importing import COLUMN_HELP, TEMPLATE_HELP, ImportFailed, parse_and_import
 from .models import Authorisation, Contact, PublicKeyActor, access_contact_by_id
 from .policy import in_force_q
 from .routing import route, working_now
@@ -124,13 +124,19 @@ def _card_context(request, contact, **extra):
     user = request.user
     viewer_tz = user.institution.country.timezone if user.institution_id else "UTC"
     at_work, local = working_now(contact, timezone.now())
-    history = Authorisation.objects.restrict(user, "list").filter(contact=contact).select_related("decided_by")
+    history = list(Authorisation.objects.restrict(user, "list").filter(contact=contact).select_related("decided_by"))
+    # A revoked entry's validity ended on the day of the revocation (or departure), not on the date it was
+    # authorised until: the card says so, with the decision that ended it (history is newest first).
+    closing = next((a for a in history if a.kind in (Authorisation.Kind.REVOKED, Authorisation.Kind.DEPARTED)),
+                   None) if contact.status == Contact.Status.REVOKED else None
     # Buttons only for what the policy allows (the actions ask again).
     can_change, can_authorise = can(user, contact, "change"), can(user, contact, "authorise")
     ctx = {
         "c": contact, "at_work": at_work, "local_now": local, "viewer_tz": viewer_tz,
         "phone": display_phone(contact.phone), "mobile": display_phone(contact.mobile),
-        "history": history, "can_change": can_change, "can_authorise": can_authorise,
+        "history": history, "closing": closing,
+        "ended_on": timezone.localdate(closing.decided_at) if closing else None,
+        "can_change": can_change, "can_authorise": can_authorise,
         "can_confirm": can_change or can_authorise or can(user, contact, "confirm"),
         "can_consent": can(user, contact, "consent"),
         # The superior is a record of its own: shown only if the viewer may see it (a proposal stays home).
@@ -216,7 +222,7 @@ def contact_decide(request, pk, decision):
         "renovar": _("Autorización renovada."),
         "suspender": _("Contacto suspendido."),
         "reactivar": _("Contacto reactivado."),
-        "revocar": _("Contacto dado de baja: su acceso de intercambio terminó."),
+        "revocar": _("Autorización revocada: su acceso de intercambio terminó."),
         "confirmar": _("Datos confirmados."),
         "reenviar": _("Propuesta presentada de nuevo a la Cancillería."),
         "principal": _("Designado punto focal principal de su país."),
@@ -224,6 +230,7 @@ def contact_decide(request, pk, decision):
     if decision not in done:
         raise Http404
     validity, reason = ValidityForm(request.POST), ReasonForm(request.POST)
+    departure = False
     try:
         if decision in ("autorizar", "renovar"):
             if not validity.is_valid():
@@ -255,7 +262,10 @@ def contact_decide(request, pk, decision):
         form = validity if decision in ("autorizar", "renovar") else reason
         ctx = _card_context(request, contact, **({"validity_form": form} if form is validity else {"reason_form": form}))
         return render(request, "directory/detail.html", ctx, status=400)
-    messages.success(request, done[decision])
+    if decision == "revocar" and departure:
+        messages.success(request, _("Baja registrada (salida del cargo): su acceso de intercambio terminó."))
+    else:
+        messages.success(request, done[decision])
     if not Contact.objects.restrict(request.user, "view").filter(pk=pk).exists():
         return redirect("directory:list")  # e.g. a revocation took it out of the user's sight
     return redirect("directory:contact", pk=pk)
@@ -357,7 +367,8 @@ def import_contacts(request):
                                         "que su Cancillería la autorice.") % {"n": len(created)})
             return redirect("directory:list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "directory/import.html", {"form": form, "errors": errors, "help": TEMPLATE_HELP},
+    return render(request, "directory/import.html", {"form": form, "errors": errors, "help": TEMPLATE_HELP,
+                                                     "columns": COLUMN_HELP},
                   status=status)
 
 

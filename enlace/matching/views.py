@@ -64,7 +64,9 @@ def _detail_context(request, notice, **forms):
             initial={"verdict": notice.status, "note": notice.judgement_note} if judged else None),
         "release_form": forms.get("release_form") or ReleaseRequestForm(),
         "can_judge": can(user, notice, "judge"),
-        "can_request_release": can(user, notice, "request_release") and state in ("", "declined"),
+        # The form again only when nothing is pending (or to show why a sent form was refused).
+        "can_request_release": can(user, notice, "request_release") and (state in ("", "declined")
+                                                                         or "release_form" in forms),
         "can_decide_release": can(user, notice, "decide_release"),
         "can_review_role": notice.role_conflict and not notice.role_reviewed_at and can(user, notice, "review_role"),
     }

@@ -137,3 +137,15 @@ def test_the_hit_page_tells_the_truth_in_spanish_and_english():
     assert "Nombres" in page and "Fecha de nacimiento" in page and "Institución que comparte" in page
     for raw in ("given_names", "surname_1", ">dob<", ">owner<", ">case<"):
         assert raw not in page
+
+
+def test_a_double_submitted_request_is_sent_once_and_the_second_says_why():
+    gtm, mex, g_notice, m_notice = _hit()
+    mc = f.verified_client(mex)
+    data = {"purpose": "Investigación conjunta de la red"}
+    assert mc.post(f"/coincidencias/{m_notice.pk}/solicitar-datos/", data).status_code == 302
+    r = mc.post(f"/coincidencias/{m_notice.pk}/solicitar-datos/", data)
+    assert r.status_code == 400 and "Ya hay una solicitud en curso" in r.content.decode()
+    g_notice.refresh_from_db()
+    assert [h["event"] for h in g_notice.history] == ["request_received"]
+    assert Notification.objects.filter(recipient=gtm, title__contains="pide los datos").count() == 1

@@ -38,7 +38,7 @@ run: install
 	$(ENLACE) load-demo
 	$(ENLACE) demo-accounts
 	@# Background jobs (regional statistics report) run beside the server and stop with it.
-	$(ENLACE) db_worker --queue-name '*' --no-reload & trap "kill $$!" EXIT; $(ENLACE) serve --host $(HOST) --port $(PORT)
+	$(ENLACE) worker --queue-name '*' --no-reload & trap "kill $$!" EXIT; $(ENLACE) serve --host $(HOST) --port $(PORT)
 
 # PostgreSQL server binaries (the tests start their own cluster), Chromium for browser tests,
 # gettext for the translation checks: installed from Debian's packages when absent.

@@ -49,7 +49,8 @@ def _run(cmd: list[str], as_user: str | None) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def start() -> str:
+def start(durable: bool = False) -> str:
+    """Start a throw-away cluster; ``durable`` keeps PostgreSQL's crash-safe defaults (benchmarks, issue 17)."""
     bindir = _bindir()
     as_user = "postgres" if os.geteuid() == 0 else None
     base = tempfile.mkdtemp(prefix="enlace-pg-")
@@ -59,8 +60,9 @@ def start() -> str:
     data = os.path.join(base, "data")
     port = _free_port()
     _run([f"{bindir}/initdb", "-D", data, "-U", "enlace", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], as_user)
-    opts = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-            f"-c full_page_writes=off -c max_connections=200")
+    safety = ("-c fsync=on -c synchronous_commit=on -c full_page_writes=on" if durable else
+              "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 {safety} -c max_connections=200"
     _run([f"{bindir}/pg_ctl", "-D", data, "-o", opts, "-l", os.path.join(base, "server.log"), "-w", "-t", "60", "start"],
          as_user)
     _state.update(base=base, data=data, bindir=bindir, as_user=as_user, port=port)

@@ -57,7 +57,7 @@ def test_every_command_the_units_run_exists():
         assert words[0].endswith("/bin/enlace"), name
         assert words[1] in commands, f"{name}: enlace {words[1]} does not exist"
         seen.add(words[1])
-    assert {"serve", "worker", "run-periodic", "backup", "migrate"} <= seen
+    assert {"serve", "worker", "enqueue", "backup", "migrate"} <= seen
     for timer in ("enlace-periodic.timer", "enlace-backup.timer"):
         assert timer.replace(".timer", ".service") in UNITS
 

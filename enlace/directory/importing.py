@@ -181,3 +181,12 @@ def parse_and_import(user, upload, mime: str):
 TEMPLATE_HELP = gettext_lazy("Columnas: pais (código ISO3), institucion (sigla o nombre), nombre, apellidos, cargo, "
                              "unidad, areas, funciones, idiomas (separados por «;»), correo, telefono, movil, "
                              "zona_horaria, hora_inicio, hora_fin (HH:MM).")
+# The columns' names are what the spreadsheet's first row must say: the page shows them as code.
+COLUMN_HELP = [("pais", gettext_lazy("código ISO3 del país")), ("institucion", gettext_lazy("sigla o nombre")),
+               ("nombre", gettext_lazy("nombre")), ("apellidos", gettext_lazy("apellidos")),
+               ("cargo", gettext_lazy("cargo")), ("unidad", gettext_lazy("unidad")),
+               ("areas", gettext_lazy("áreas")), ("funciones", gettext_lazy("funciones")),
+               ("idiomas", gettext_lazy("idiomas, separados por «;»")), ("correo", gettext_lazy("correo")),
+               ("telefono", gettext_lazy("teléfono")), ("movil", gettext_lazy("móvil")),
+               ("zona_horaria", gettext_lazy("zona horaria")), ("hora_inicio", gettext_lazy("inicio de jornada (HH:MM)")),
+               ("hora_fin", gettext_lazy("fin de jornada (HH:MM)"))]

@@ -26,6 +26,7 @@ class Suggestion:
     local_now: datetime.datetime
     hours_for_caller: str
     reasons: list[str] = field(default_factory=list)
+    always: bool = False  # a 24/7 contact: never "out of hours"
 
 
 def working_now(contact, now: datetime.datetime) -> tuple[bool, datetime.datetime]:
@@ -75,6 +76,7 @@ def route(user, *, country, need: str, urgency: str = "normal", caller_tz: str |
         if urgent and "contact_24_7" in c.function_list:
             score += 35
             reasons.append(_("Disponible 24/7 para urgencias"))
-        out.append(Suggestion(c, score, at_work, local, hours_in(c, caller_tz, now), reasons))
+        out.append(Suggestion(c, score, at_work, local, hours_in(c, caller_tz, now), reasons,
+                              always="contact_24_7" in c.function_list))
     out.sort(key=lambda s: (-s.score, s.contact.last_name, s.contact.pk))
     return out[:limit]

@@ -27,7 +27,7 @@ from enlace.sharing.policy import can, is_secretariat
 from . import actions, choices, exports
 from .filters import SEARCH_KEYS, ContactFilter
 from .forms import ConsentForm, ContactForm, ImportForm, ReasonForm, RoutingForm, SearchForm, ValidityForm
-from .importing import TEMPLATE_HELP, ImportFailed, parse_and_import
+from .importing import COLUMN_HELP, TEMPLATE_HELP, ImportFailed, parse_and_import
 from .models import Authorisation, Contact, PublicKeyActor, access_contact_by_id
 from .policy import in_force_q
 from .routing import route, working_now
@@ -367,7 +367,8 @@ def import_contacts(request):
                                         "que su Cancillería la autorice.") % {"n": len(created)})
             return redirect("directory:list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "directory/import.html", {"form": form, "errors": errors, "help": TEMPLATE_HELP},
+    return render(request, "directory/import.html", {"form": form, "errors": errors, "help": TEMPLATE_HELP,
+                                                     "columns": COLUMN_HELP},
                   status=status)
 
 

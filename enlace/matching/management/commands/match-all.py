@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from enlace.matching.reconcile import reconcile_all
 
@@ -9,4 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         stats = reconcile_all()
-        self.stdout.write(f"Coincidencias: {stats['pairs']} pares, {stats['new_notices']} avisos nuevos.")
+        pairs = ngettext("%(n)s par", "%(n)s pares", stats["pairs"]) % {"n": stats["pairs"]}
+        notices = ngettext("%(n)s aviso nuevo", "%(n)s avisos nuevos", stats["new_notices"]) % {
+            "n": stats["new_notices"]}
+        self.stdout.write(f"Coincidencias: {pairs}, {notices}.")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enlace.core.models import Country
+from enlace.core.widgets import LocalDateField, SearchableSelectMultiple
 
 from . import choices
 from .models import Agreement
@@ -12,9 +13,9 @@ from .models import Agreement
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Título"), max_length=200)
     kind = forms.ChoiceField(label=_("Tipo"), choices=Agreement.Kind.choices)
-    parties = forms.MultipleChoiceField(label=_("Partes"), choices=())
-    starts_on = forms.DateField(label=_("Vigente desde"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Vigente hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    parties = forms.MultipleChoiceField(label=_("Partes"), choices=(), widget=SearchableSelectMultiple)
+    starts_on = LocalDateField(label=_("Vigente desde"))
+    ends_on = LocalDateField(label=_("Vigente hasta"), required=False)
     purposes = forms.MultipleChoiceField(label=_("Fines permitidos"), choices=choices.PURPOSES,
                                          widget=forms.CheckboxSelectMultiple)
     data_categories = forms.MultipleChoiceField(label=_("Categorías de datos"), choices=choices.DATA_CATEGORIES,

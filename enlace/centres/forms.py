@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import SearchableSelectMultiple
 from enlace.sharing.policy import Distribution
 
 from . import choices
@@ -28,7 +29,7 @@ class CentreForm(forms.Form):
     services = forms.MultipleChoiceField(label=_("Servicios"), choices=choices.SERVICES, required=False,
                                          widget=forms.CheckboxSelectMultiple)
     coordinators = forms.ModelMultipleChoiceField(label=_("Coordinación (contactos del directorio)"), queryset=None,
-                                                  required=False)
+                                                  required=False, widget=SearchableSelectMultiple)
     distribution = forms.ChoiceField(label=_("Quién ve el centro"), choices=NO_PUBLIC, initial=Distribution.NETWORK)
     t2_occupancy = forms.IntegerField(label=_("Nivel 2: ocupación (%)"), min_value=0, max_value=1000, initial=80)
     t2_incidents = forms.IntegerField(label=_("Nivel 2: incidentes en 7 días"), min_value=0, max_value=1000, initial=3)

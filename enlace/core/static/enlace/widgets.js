@@ -31,15 +31,15 @@
     if (el.tomselect || el.dataset.enhanced) { return; }
     el.dataset.enhanced = "1";
     var multiple = el.multiple;
-    var noResults = el.dataset.noResults || "";
+    var noResults = el.dataset.noResults || cfg.noResults || "";
     var plugins = {};
     if (multiple) {
-      plugins.remove_button = { title: el.dataset.removeLabel || "", label: "\u00d7" };
+      plugins.remove_button = { title: el.dataset.removeLabel || cfg.removeLabel || "", label: "\u00d7" };
     }
     var ts = new window.TomSelect(el, {
       plugins: plugins,
       maxOptions: null,
-      placeholder: el.dataset.placeholder || "",
+      placeholder: el.dataset.placeholder || cfg.placeholder || "",
       hidePlaceholder: false,
       closeAfterSelect: !multiple,
       allowEmptyOption: !multiple,

@@ -53,7 +53,6 @@ MAX_SAMPLE = 200_000
 #: Weight of EM's m estimate, in pairs, when blended with reviewers' labels.
 LABEL_PSEUDO_PAIRS = 200
 U_RANDOM_PAIRS = 3_000_000
-EM_COMPARISONS_SAME_SURNAMES = ("given_names", "dob", "sex", "nationality", "doc", "phone")
 
 
 class TrainingError(ModelError):
@@ -171,10 +170,16 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
                      "dob")
         for comp in settings["comparisons"]:
             name = comp["output_column_name"]
-            src = em_sn if name in EM_COMPARISONS_SAME_SURNAMES else em_dob
-            for lev, lm in zip(comp["comparison_levels"], _levels(src, name)):
-                if not lev.get("is_null_level"):
-                    lev["m_probability"] = lm.get("m_probability")
+            # as Splink does across sessions: m is the mean over the sessions that estimate it (a
+            # level that cannot occur in one block - given names swapped with surnames among people
+            # with equal surnames - is still seen in the other)
+            sources = {"surnames": [em_dob], "dob": [em_sn]}.get(name, [em_sn, em_dob])
+            per = [_levels(src, name) for src in sources]
+            for li, lev in enumerate(comp["comparison_levels"]):
+                if lev.get("is_null_level"):
+                    continue
+                got = [p[li].get("m_probability") for p in per if p[li].get("m_probability") is not None]
+                lev["m_probability"] = sum(got) / len(got) if got else None
         floored += _floor(settings, 0.5 / max(u_cond_pairs, 1))
         # reviewers' judgements: pairs judged the same person count as observations of m
         same = [p for p in labels]

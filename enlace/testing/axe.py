@@ -8,12 +8,19 @@ Served from ``core/static/enlace/vendor/axe.min.js`` (no CDN; version in ``axe.V
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 AXE_JS = Path(__file__).resolve().parent.parent / "core" / "static" / "enlace" / "vendor" / "axe.min.js"
 STATIC_URL = "/static/enlace/vendor/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1366, 390)  # desktop and a small phone
+
+
+def install(context) -> None:
+    """Load axe into every page of a browser context before the page's own scripts (Playwright's init
+    scripts are not subject to the page's CSP): a crawl then skips fetching and injecting it per page."""
+    context.add_init_script(path=str(AXE_JS))
 
 
 def violations(page) -> list[dict]:
@@ -58,7 +65,8 @@ _OVERFLOW_JS = """() => {
     for (; p && p !== document.body; p = p.parentElement) {
       if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
     }
-    if (!clipped) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    // An absolutely positioned child escapes a scroller that is not its containing block: name it anyway.
+    if (!clipped || getComputedStyle(e).position === 'absolute') out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
       (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
       ' (' + Math.round(r.right) + ' px)');
     if (out.length >= 5) break;
@@ -71,6 +79,19 @@ def horizontal_overflow(page) -> dict | None:
     """None when the page does not scroll sideways, else its scroll width and the first elements sticking out."""
     found = page.evaluate(_OVERFLOW_JS)
     return None if found["width"] <= page.evaluate("innerWidth") else found
+
+
+_MAIN_KEY_JS = """() => {
+  const main = document.querySelector('main');
+  return main ? main.outerHTML.replace(/name="csrfmiddlewaretoken" value="[^"]*"/g, '') : null;
+}"""
+
+
+def content_key(page) -> str | None:
+    """A fingerprint of the page's main content (without CSRF tokens): two pages with the same key differ at
+    most in header and menu, so a crawl that already checked one may skip the other's content."""
+    html = page.evaluate(_MAIN_KEY_JS)
+    return None if html is None else hashlib.sha256(html.encode()).hexdigest()
 
 
 def page_problems(page, width: int, *, overflow: bool | None = None) -> dict:

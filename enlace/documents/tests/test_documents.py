@@ -171,7 +171,9 @@ def test_entry_form_and_api_add_to_the_register():
                                                                    "reported_on": "2026-10-01"}, format="json")
     assert api.status_code == 201 and api.json()["distribution"] == "network"
     assert NumberEntry.objects.filter(value="E1234567").count() == 1
-    for e in AuditEvent.objects.filter(object_type__in=["documents.documentreport", "documents.numberentry"]):
+    events = AuditEvent.objects.filter(object_type__in=["documents.documentreport", "documents.numberentry"])
+    assert events.filter(kind="write").count() >= 2
+    for e in events:
         text = f"{e.object_repr} {e.detail} {e.before} {e.after} {e.purpose}"
         assert "1234567" not in text and "56789" not in text  # the audit names the record, never the number
     # An analyst may read and query, not add.

@@ -89,7 +89,8 @@ class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
 def bounded_count(queryset) -> int:
     """Rows of ``queryset``, counted up to ``MAX_COUNT + 1`` (more means "more than MAX_COUNT")."""
     if hasattr(queryset, "query"):
-        return queryset.order_by()[: MAX_COUNT + 1].count()
+        # Only the primary key inside the bounded subquery: the joins of the page are not counted.
+        return queryset.order_by().values("pk")[: MAX_COUNT + 1].count()
     return len(queryset)
 
 

@@ -263,8 +263,12 @@ def _extract_checked(tar: tarfile.TarFile, manifest: dict, into: Path) -> Path:
 
 def _flush_data_tables(using: str) -> None:
     conn = connections[using]
+    from enlace.audit.models import AuditEvent
+
+    # The audit table is append-only (a trigger refuses even TRUNCATE) and was checked empty above.
+    kept = KEPT_TABLES | {AuditEvent._meta.db_table}
     tables = [t for t in conn.introspection.django_table_names(only_existing=True, include_views=False)
-              if t not in KEPT_TABLES]
+              if t not in kept]
     from django.core.management.color import no_style
 
     statements = conn.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=False)

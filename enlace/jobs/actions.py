@@ -88,6 +88,7 @@ def finish_progress(key: str, *, state: str, done: int | None = None, total: int
         values["total"] = total
     if not Progress.objects.filter(key=key).update(**values):
         Progress.objects.create(key=key, **values)
+    close_side()  # the task is over: its side connection is not kept open between tasks
 
 
 def beat(worker_id: str, started_at) -> None:

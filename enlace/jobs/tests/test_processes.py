@@ -39,19 +39,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(args, env, port=None):
-    log = open(os.devnull, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([sys.executable, "-m", "enlace.cli", *args], env=env, cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT)
-    if port:
-        deadline = time.monotonic() + 30
+def start(args, env):
+    return subprocess.Popen([sys.executable, "-m", "enlace.cli", *args], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_serving(*ports):
+    deadline = time.monotonic() + 60
+    for port in ports:
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/salud/", timeout=2).status_code in (200, 503):
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-    return proc
 
 
 def csrf_post(client, url, data, files=None):
@@ -83,8 +84,10 @@ def test_two_servers_and_a_worker_share_one_truth():
            "DJANGO_SETTINGS_MODULE": "enlace.settings.base", "PYTHONUNBUFFERED": "1"}
     env.pop("ENLACE_TEST_DB", None)
     port_a, port_b = free_port(), free_port()
-    procs = [start(["serve", "--port", str(port_a)], env, port_a), start(["serve", "--port", str(port_b)], env, port_b),
+    # All three start at once (each needs seconds to import Django).
+    procs = [start(["serve", "--port", str(port_a)], env), start(["serve", "--port", str(port_b)], env),
              start(["worker", "--queue-name", "*", "--no-reload", "--interval", "0.2", "--no-startup-delay"], env)]
+    wait_until_serving(port_a, port_b)
     a, b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
     try:
         # 1. Exchange: sent through A by Panamá, announced on Guatemala's stream on B.

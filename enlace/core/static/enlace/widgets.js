@@ -42,6 +42,7 @@
       placeholder: el.dataset.placeholder || cfg.placeholder || "",
       hidePlaceholder: false,
       closeAfterSelect: !multiple,
+      clearAfterSelect: true,  // the search text goes once a choice is made: type the next one right away
       allowEmptyOption: !multiple,
       selectOnTab: false,
       render: {

@@ -60,9 +60,6 @@
     // The search box carries the field's help text, like the original select did.
     var described = el.getAttribute("aria-describedby");
     if (described && ts.control_input) { ts.control_input.setAttribute("aria-describedby", described); }
-    // Tom Select points the label at its search box; the hidden original select keeps the same name (axe select-name).
-    var label = ts.control_input && document.querySelector('label[for="' + ts.control_input.id + '"]');
-    if (label && label.id) { el.setAttribute("aria-labelledby", label.id); }
   }
 
   function initSearchable(root) {

@@ -91,3 +91,40 @@ def test_keyboard_recipients_live_acknowledgement_and_confirmed_close(browser):
         from django.db import connections
 
         connections.close_all()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_choosers_dates_and_confirmations_pass_axe(live_server, login_browser):
+    from enlace.directory.tests.helpers import authorised, chancery
+    from enlace.testing import factories as f
+    from enlace.testing.axe import assert_accessible, violations
+
+    from .helpers import send
+
+    cri, _pan = focal("CRI"), focal("PAN")
+    page = login_browser(cri)
+    # The compose page with its searchable choosers enhanced, at 1366 px and 390 px.
+    page.goto(f"{live_server.url}/intercambio/nuevo/")
+    page.wait_for_selector("#id_recipient_countries-ts-control")
+    assert_accessible(page)
+    # A thread with the confirmation dialog open.
+    thread = send(cri, ["PAN"])
+    page.goto(f"{live_server.url}/intercambio/hilo/{thread.pk}/")
+    page.click("button:has-text('Cerrar el hilo')")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
+    assert page.evaluate("document.activeElement.id") == "confirm-cancel"  # the safe choice has the focus
+    assert violations(page) == []
+
+    # A Cancillería's card: date fields typed in the page's order, the revoke button that asks first.
+    hnd_chancery = chancery("HND")
+    contact = authorised(f.user("HND", "focal_point"), hnd_chancery)
+    card = login_browser(hnd_chancery)
+    card.goto(f"{live_server.url}/directorio/contacto/{contact.pk}/")
+    card.fill("#revoke-form textarea[name=reason]", "Cambio de funciones")
+    card.click("#revoke-button")
+    card.wait_for_selector("dialog#confirm-dialog[open]")
+    assert violations(card) == []
+    card.click("#confirm-ok")
+    card.wait_for_selector("text=Autorización revocada")
+    assert_accessible(card, f"{live_server.url}/directorio/contacto/{contact.pk}/")

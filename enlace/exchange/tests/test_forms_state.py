@@ -65,6 +65,7 @@ def test_a_double_click_on_forward_sends_one_request_and_shows_the_first():
     assert rows.count() == 1
     page = client.get(second["Location"]).content.decode()
     assert "no se duplicó" in page and f'id="forward-{rows.get().pk}"' in page
+    assert "pedida el" in page and "decidida el" not in page  # its state and when it was asked
     # A new form (a new key) is a new request: the token stops duplicates, not decisions.
     client.post(f"/intercambio/hilo/{thread.pk}/reenvio/", {**post, "idempotency_key": "otra-clave"})
     assert rows.count() == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 try:  # Django 6 ships the tasks framework; on 5.2 the django-tasks backport provides it
     from django.tasks import task
@@ -27,8 +28,13 @@ log = logging.getLogger(__name__)
 
 def queue_import(user, batch: ImportBatch) -> None:
     """Queue the import of ``batch`` as ``user`` (the task re-checks the user's right to change it)."""
-    jobs.queue_progress(importing.progress_key(batch.pk), total=batch.total_rows)
-    run_import.enqueue(batch.pk, user.pk)
+    # One transaction: a worker sees the task only once its progress row exists (else a fast worker's final
+    # state could be overwritten by "queued").
+    with transaction.atomic():
+        result = run_import.enqueue(batch.pk, user.pk)
+        # Under the immediate backend (tests) the task already ran and wrote its final state.
+        if result.status == "READY":
+            jobs.queue_progress(importing.progress_key(batch.pk), total=batch.total_rows, task_id=result.id)
 
 
 @task()

@@ -51,10 +51,10 @@ def close_side() -> None:
         _local.conn = None
 
 
-def queue_progress(key: str, total: int = 0) -> Progress:
+def queue_progress(key: str, total: int = 0, task_id: str = "") -> Progress:
     """A task was queued (written in the caller's transaction, with the task row itself)."""
     progress, _created = Progress.objects.update_or_create(
-        key=key, defaults={"state": Progress.State.QUEUED, "done": 0, "total": total})
+        key=key, defaults={"state": Progress.State.QUEUED, "done": 0, "total": total, "task_id": str(task_id)})
     return progress
 
 
@@ -119,5 +119,7 @@ def requeue_task(task, *, max_attempts: int) -> str:
     else:
         values = {"status": "READY", "started_at": None}
     # Conditional on the state read by the caller: two requeuers never both act on one task.
-    DBTaskResult.objects.filter(pk=task.pk, status="RUNNING", started_at=task.started_at).update(**values)
+    changed = DBTaskResult.objects.filter(pk=task.pk, status="RUNNING", started_at=task.started_at).update(**values)
+    if changed and values["status"] == "FAILED":
+        Progress.objects.filter(task_id=str(task.pk)).update(state=Progress.State.FAILED, updated_at=timezone.now())
     return values["status"]

@@ -26,6 +26,8 @@ class Progress(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The queued task (django-tasks result id): when its worker dies too often, the bar shows "failed".
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,6 +8,7 @@ dies) is retried or reported without holding back the others. Every function is 
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 try:  # Django 6 ships the tasks framework; on 5.2 the django-tasks backport provides it
@@ -54,13 +55,19 @@ def match_all() -> dict:
     return {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}
 
 
+def _queue(key: str, task, *args) -> None:
+    # One transaction: the worker sees the task only with its progress row (see cases.tasks.queue_import).
+    with transaction.atomic():
+        result = task.enqueue(*args)
+        if result.status == "READY":  # the immediate backend (tests) already ran it
+            actions.queue_progress(key, task_id=result.id)
+
+
 def queue_periodic() -> int:
     for dotted in periodic_functions():
-        actions.queue_progress(f"periodic:{dotted}"[:100])
-        run_periodic_function.enqueue(dotted)
+        _queue(f"periodic:{dotted}"[:100], run_periodic_function, dotted)
     return len(periodic_functions())
 
 
 def queue_match_all() -> None:
-    actions.queue_progress("matching.match-all")
-    match_all.enqueue()
+    _queue("matching.match-all", match_all)

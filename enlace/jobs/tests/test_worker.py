@@ -118,3 +118,27 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_task_is_retried():
         assert batch.status == "imported" and batch.imported_count == 60 and entities.count() == 60
         assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2
         assert Progress.objects.get(key=f"cases.import:{batch.pk}").attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_worker_keeps_dying_is_given_up_and_the_page_says_so():
+    from django.utils import timezone
+
+    with override_settings(TASKS=DB_TASKS):
+        owner = f.user("GTM", "focal_point")
+        client = f.verified_client(owner)
+        batch, _page = queue_import(client, make_case(owner), csv_rows(2))
+        task = DBTaskResult.objects.get()
+        assert Progress.objects.get(key=f"cases.import:{batch.pk}").task_id == str(task.pk)
+        DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=timezone.now(),
+                                                       worker_ids=["dead1", "dead2", "dead3"])
+        with override_settings(ENLACE_WORKER_STALE_SECONDS=0):
+            assert requeue_abandoned() == "0 requeued, 1 failed"
+        task.refresh_from_db()
+        assert task.status == "FAILED" and task.exception_class_path == "enlace.jobs.WorkerLost"
+        assert Progress.objects.get(key=f"cases.import:{batch.pk}").state == "failed"
+        poll = client.get(f"/casos/importaciones/{batch.pk}/progreso/", HTTP_HX_REQUEST="true")
+        assert poll["HX-Refresh"] == "true"  # the page stops polling and offers the import again
+        batch.refresh_from_db()
+        assert batch.status == "uploaded" and "Validar e importar" in client.get(
+            f"/casos/importaciones/{batch.pk}/").content.decode()

@@ -178,8 +178,14 @@ def _hit_checks(n: int = 100) -> dict:
 # --- the load ------------------------------------------------------------------------------------------
 
 async def _user(client, paths, deadline, results, errors, rng):
+    # Every user walks all the paths in its own shuffled order, round after round: each endpoint is
+    # measured about as often as any other, whatever the level.
+    order = list(paths)
+    rng.shuffle(order)
+    i = 0
     while time.perf_counter() < deadline:
-        path = rng.choice(paths)
+        path = order[i % len(order)]
+        i += 1
         t = time.perf_counter()
         try:
             r = await client.get(path)

@@ -99,3 +99,25 @@ def test_a_check_costs_the_same_queries_whatever_the_number_of_candidates(record
         costs.add((len(ctx.captured_queries), bool(found)))
     # one lookup of the candidates, one of the counters (none when nothing shares a key)
     assert {n for n, found in costs if found} == {2}
+
+
+def test_database_index_agrees_exactly_with_the_batch(records, tmp_path):
+    """The same pairs and probabilities as Splink's batch over the same records."""
+    from enlace.matching.engine import batch
+    from enlace.matching.engine.normalize import INPUT_COLUMNS
+
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(INPUT_COLUMNS)
+        writer.writerows([r.get(c, "") for c in INPUT_COLUMNS] for r in records)
+    batch.link_csv(str(src), str(out))
+    with open(out, newline="", encoding="utf-8") as fh:
+        expected = {tuple(sorted((r["record_id_l"], r["record_id_r"]))): float(r["match_probability"])
+                    for r in csv.DictReader(fh)}
+    db = DatabaseIndex()
+    db.rebuild(records)
+    got = {tuple(sorted(pair)): p for pair, (p, _e) in _all_pairs(db, records).items()}
+    assert expected and set(got) == set(expected)
+    for key, p in expected.items():
+        assert math.isclose(got[key], p, rel_tol=1e-9, abs_tol=1e-12), key

@@ -32,7 +32,7 @@ from enlace.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 SKIP_PREFIXES = ("/cuenta/salir/", "/i18n/", "/api/", "/static/", "/media/", "/admin/", "/intercambio/eventos/")
-MAX_DEPTH = 2
+MAX_DEPTH = 3
 # Downloads (spreadsheets, PDFs, vCards, feeds) hold no page words: not fetched (the leak probe reads them).
 EXPORT_RE = re.compile(r"(exportar|plantilla|\.(xlsx|pdf|vcf|csv|ics|xml|json|docx|zip)$|/(xlsx|pdf|ical|feed|rss)/"
                        r"|/descargar/|sitemap)", re.I)
@@ -115,8 +115,10 @@ class Crawler:
         # role (the words are the template's): each role adds the pages only it reaches.
         self.seen: dict[str, set[str]] = defaultdict(set)
         self.sent: dict[str, set[str]] = defaultdict(set)
+        # The links a route's page held when it was read: a later crawl walks on through them.
+        self.links: dict[tuple[str, str], list[str]] = {}
 
-    def crawl(self, user, role: str, lang: str):
+    def crawl(self, user, role: str, lang: str, max_depth: int = 1):
         client = f.verified_client(user)
         client.cookies["django_language"] = lang
         client.raise_request_exception = False
@@ -132,7 +134,10 @@ class Crawler:
                 continue
             visited.add(key)
             if key in seen_routes and url != "/":
-                continue  # read in this language by an earlier role (every role reads its home page)
+                # Read in this language by an earlier role (every role reads its home page): walk on.
+                if depth < max_depth:
+                    queue.extend((nxt, depth + 1) for nxt in self.links.get((lang, key), ()))
+                continue
             response = client.get(url, headers={"accept-language": lang})
             self.findings.pages += 1
             if response.status_code >= 500:
@@ -159,15 +164,14 @@ class Crawler:
                 if "text/html" in sent.get("Content-Type", "") and sent.status_code in (200, 400, 403, 409, 422):
                     check_html(sent.content.decode("utf-8", "replace"), role, f"POST {action}", self.findings, lang,
                                self.data)
-            if depth < MAX_DEPTH:
-                for href in parser.links:
-                    nxt = urljoin(url, href)
-                    parts = urlsplit(nxt)
-                    if parts.netloc and parts.netloc != "testserver":
-                        continue
-                    if parts.scheme not in ("", "http", "https"):
-                        continue
-                    queue.append((parts.path + (f"?{parts.query}" if parts.query else ""), depth + 1))
+            links = []
+            for href in parser.links:
+                parts = urlsplit(urljoin(url, href))
+                if (not parts.netloc or parts.netloc == "testserver") and parts.scheme in ("", "http", "https"):
+                    links.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+            self.links[(lang, key)] = links
+            if depth < max_depth:
+                queue.extend((nxt, depth + 1) for nxt in links)
 
 
 def _plain_routes() -> list[str]:
@@ -180,8 +184,11 @@ def _official(code: str, role: str, inst):
     from enlace.accounts.actions import do_create_user
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    u = do_create_user(None, username=f"palabras.{role}.{code.lower()}.{next(f._seq)}", institution=inst,
-                       roles=[role], password=f.PASSWORD, first_name="Ana", last_name="Pérez")
+    from enlace.accounts.roles import ROLES
+
+    u = do_create_user(None, username=f"palabras.{role or 'todas'}.{code.lower()}.{next(f._seq)}", institution=inst,
+                       roles=[role] if role else list(ROLES), password=f.PASSWORD, first_name="Ana",
+                       last_name="Pérez")
     TOTPDevice.objects.create(user=u, name="test", confirmed=True)
     f.authorise(u)
     return u
@@ -232,12 +239,21 @@ def crawl_run(django_db_setup, django_db_blocker):
         planted = time.monotonic() - started
         findings = Findings()
         crawler = Crawler(findings, _names_in_data())
+        # Each role reads its home page, its menu and the pages without parameters it may open...
         for role, user in officials.items():
             for lang in ("es", "en"):
                 crawler.crawl(user, role, lang)
+        # ...then an official holding every role follows the links of every page (records included),
+        # reading the routes nobody read yet.
+        everything = _official("GTM", None, garden.owner.institution)
+        for lang in ("es", "en"):
+            crawler.crawl(everything, "todas", lang, max_depth=MAX_DEPTH)
         if os.environ.get("ENLACE_WORDS_DUMP"):
             with open(os.environ["ENLACE_WORDS_DUMP"], "w") as out:
-                out.write(findings.report(limit=100000) + "\n" + repr(dict(findings.errors)))
+                out.write(findings.report(limit=100000) + "\n" + repr(dict(findings.errors)) + "\nroutes not read:\n"
+                          + "\n".join(sorted({r.template for r in crawl.routes() if r.get_allowed}
+                                              - {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", k)
+                                                 for k in findings.routes})))
         print(f"words crawl: {findings.pages} pages, {findings.forms} forms sent empty, {len(findings.routes)} "
               f"routes, {time.monotonic() - started - planted:.0f} s (+{planted:.0f} s to plant)")
         transaction.set_rollback(True)

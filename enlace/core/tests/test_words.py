@@ -1,16 +1,24 @@
 """No English on Spanish pages, no Spanish on English pages, no raw field names (issue 15, "Words").
 
 One crawl for the module (in a transaction rolled back at the end), HTTP level with the test
-client: an official of every demo role (members' roles in Guatemala, the ST's, the auditor's and the
-portal editor's in the ST) opens the home page in Spanish and in English, then every menu entry and
-the links of those pages (two levels), one URL per route (a list and a detail page of each kind:
-the leak probe's network-wide canaries give every protected model a record, the knowledge base and
-the legislation catalogue are loaded); every form that sends (POST) and has fields is also sent
-empty, so its validation messages show. Each visible text outside data (``enlace.testing.words``)
-is checked; data marked by the templates (``lang``, ``translate="no"``) and the canaries' tokens are
-left out.
+client, in Spanish and in English:
 
-Budget: about 1 500 requests; ~40 s on SQLite on a quiet machine (see the printed summary).
+* an official of every demo role (members' roles in Guatemala; the ST's, the auditor's and the
+  portal editor's in the ST) reads its home page, its menu and every page of the registry without
+  path parameters it may open (lists, forms, dashboards);
+* then an official holding every role follows the links of those pages three levels deep — a
+  detail page of each kind: the leak probe's network-wide canaries give every protected model a
+  record; the knowledge base and the legislation catalogue are loaded. A route read once in a
+  language is not read again (its links are reused), so each page costs one request per language;
+* every form that sends (POST) and has fields is sent empty once, so its validation messages show.
+
+Every visible text outside data (``enlace.testing.words``: ``lang``/``translate="no"`` mark data in
+the templates; names of institutions, officials and contacts and the canaries' tokens are removed)
+is checked for the other language and for raw field names. Downloads are not fetched (the leak
+probe reads them).
+
+Budget: ~560 pages and ~130 forms, about 60 s on SQLite with the 2 cores shared (printed summary);
+``ENLACE_WORDS_DUMP=<file>`` writes every finding and the routes not read to a file.
 """
 
 from __future__ import annotations

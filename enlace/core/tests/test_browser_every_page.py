@@ -12,6 +12,7 @@ menu are, on that role's other pages).
 
 import base64
 import io
+import re
 import time
 
 import pyotp
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enlace.accounts.models import User
 from enlace.core.demo import DEMO_PASSWORD, load_core_demo, run_demo_loaders
+from enlace.testing import factories as f
 from enlace.testing.axe import content_key, horizontal_overflow, install, page_problems, settle, violations
 
 DESKTOP, PHONE = 1366, 390
@@ -58,12 +60,14 @@ def _menu_problems(page, url: str) -> list[str]:
     """At most one entry is the current page, the right one when the page is itself a menu entry; the
     menu bar is one line at desktop width."""
     found = []
-    current = page.eval_on_selector_all("nav.main-nav a[aria-current=page]", "els => els.map(e => e.getAttribute('href'))")
+    current = page.eval_on_selector_all("nav.main-nav a[aria-current=page]",
+                                        "els => els.map(e => e.getAttribute('href'))")
     path = page.evaluate("location.pathname")
     if len(current) > 1 or (path == url and current != [url]):
         found.append(f"current entry on {path}: {current}")
     if page.viewport_size["width"] >= DESKTOP:
-        tops = page.eval_on_selector_all("#main-nav-list > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        tops = page.eval_on_selector_all("#main-nav-list > li",
+                                         "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
         if len(set(tops)) > 1:
             found.append(f"menu wraps at {DESKTOP} px (rows at {sorted(set(tops))})")
     return found
@@ -160,3 +164,16 @@ def test_the_page_checks_catch_a_planted_overflow_and_a_planted_violation(live_s
                       '<img src="/static/enlace/logo.svg">')""")
     assert "image-alt" in {v["id"] for v in violations(page)}
     assert [v["id"] for v in page_problems(page, DESKTOP)["axe"]] == ["image-alt"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, expected", [
+    ("/inicio/", "/inicio/"), ("/conocimiento/", "/conocimiento/"),  # both used to be marked on /conocimiento/
+    ("/directorio/a-quien-contacto/", "/directorio/a-quien-contacto/"), ("/directorio/", "/directorio/"),
+    ("/intercambio/asistencia-juridica/", "/intercambio/asistencia-juridica/"), ("/intercambio/", "/intercambio/"),
+    ("/cuenta/seguridad/", "/cuenta/seguridad/")])
+def test_the_menu_marks_exactly_one_current_entry(path, expected):
+    html = f.verified_client(f.user("GTM", "prosecutor")).get(path).content.decode()
+    nav = html[html.index('class="main-nav"'):html.index("</nav>")]
+    assert re.findall(r'href="([^"]+)" aria-current="page"', nav) == [expected]
+    assert nav.count("<li>") >= 10 and 'aria-controls="nav-more-list"' in nav  # prosecutors get a "Más"

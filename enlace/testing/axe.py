@@ -57,7 +57,8 @@ def settle(page) -> None:
 
 _OVERFLOW_JS = """() => {
   const W = document.documentElement.clientWidth, out = [];
-  if (document.documentElement.scrollWidth <= innerWidth) return {width: document.documentElement.scrollWidth, culprits: out};
+  const width = document.documentElement.scrollWidth;
+  if (width <= innerWidth) return {width, culprits: out};
   for (const e of document.querySelectorAll('body *')) {
     const r = e.getBoundingClientRect();
     if (r.right <= W + 1 || r.width === 0) continue;
@@ -66,12 +67,13 @@ _OVERFLOW_JS = """() => {
       if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
     }
     // An absolutely positioned child escapes a scroller that is not its containing block: name it anyway.
-    if (!clipped || getComputedStyle(e).position === 'absolute') out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    if (clipped && getComputedStyle(e).position !== 'absolute') continue;
+    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
       (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
       ' (' + Math.round(r.right) + ' px)');
     if (out.length >= 5) break;
   }
-  return {width: document.documentElement.scrollWidth, culprits: out};
+  return {width, culprits: out};
 }"""
 
 

@@ -246,7 +246,7 @@ def _check_band(stay: Stay) -> None:
 
 IDENTITY_FIELDS = ("given_names", "surname_1", "surname_2", "sex", "dob", "doc_type", "doc_number",
                    "identity_verified", "verified_given_names", "verified_surname_1", "verified_surname_2",
-                   "verified_dob", "verified_how")
+                   "verified_dob", "verified_how", "allow_matching")
 
 
 def _apply_stay(stay: Stay, data: dict) -> None:
@@ -290,6 +290,7 @@ def _apply_stay(stay: Stay, data: dict) -> None:
     codes = stay.vulnerability_codes()
     stay.vulnerability = codes[0] if codes else ""
     stay.child_protection = stay.age_band in ("child", "unaccompanied")
+    stay.allow_matching = bool(stay.allow_matching) and not stay.child_protection  # never abroad: see abroad_refusal
     if stay.child_protection and stay.distribution not in (Distribution.INSTITUTION, Distribution.COUNTRY):
         stay.distribution, stay.sharing_group = Distribution.INSTITUTION, None
 
@@ -375,6 +376,83 @@ def do_update_identity(user, stay: Stay, data: dict) -> Stay:
     log_event("write", user=user, obj=stay, before=before, after={"identity_status": stay.identity_status,
                                                                   "age_band": stay.age_band},
               detail={"action": "identity", "changed": sorted(allowed)})
+    return stay
+
+
+def abroad_refusal(stay: Stay) -> str:
+    """Why ``stay`` is never sent to other countries ('' when its owner allows it).
+
+    The matching rules admit a child's record only after its owner widened it through the reviewed
+    action of the cases app (``matching_source.is_matchable``); stays have no such action, so a child's
+    stay is never sent. Without the owner's consent (``allow_matching``, as a case's) nothing is sent.
+    """
+    if stay.child_protection:
+        return _("La estancia de una persona menor de edad no se consulta en otros países: las reglas de "
+                 "coincidencias solo admiten a menores tras una revisión que las estancias no tienen.")
+    if not stay.allow_matching:
+        return _("Esta estancia no permite coincidencias con otros países: márquelo en «Registrar identidad "
+                 "verificada» si el propietario lo autoriza.")
+    return ""
+
+
+def may_check_abroad(user, stay: Stay) -> bool:
+    """The official may send this stay's identity to the other countries' records (button, entry)."""
+    from enlace.sharing.policy import can, has_cross_border_standing
+
+    return (not abroad_refusal(stay) and has_cross_border_standing(user) and can(user, stay, "check_abroad")
+            and user.has_perm("matching.view_hitnotice"))
+
+
+@transaction.atomic
+def do_check_stay_abroad(user, stay: Stay) -> Stay:
+    """Same person abroad? (3.5, fn 16): the stay's identity against other countries' matchable persons.
+
+    Reuses the matching app end to end: the engine's shared index scores the stay's identity (verified
+    if present, else declared: ``Stay.to_match_record``) as a person's online check does, each hit is
+    written as one notice per side by ``matching.actions.do_record_number_hit`` (subject person, the
+    engine's probability) and the document number goes through ``documents.actions.do_query_number``;
+    details then travel only through the matching release flow (request, the owner decides).
+
+    Needs the owner institution's ``check_abroad`` rule (else 404) and cross-border standing (else
+    ``PermissionDenied`` with a message); a child's stay or one without consent is refused
+    (``ValidationError``). One audit event with counts only (no name, no number).
+    """
+    from enlace.cases.models import match_record_id
+    from enlace.documents.actions import do_query_number
+    from enlace.matching.actions import do_record_number_hit
+    from enlace.matching.models import HitNotice
+    from enlace.sharing.policy import has_cross_border_standing
+
+    stay = require(user, stay, "check_abroad")
+    if not has_cross_border_standing(user) or not user.has_perm("matching.view_hitnotice"):
+        raise PermissionDenied(_("Consultar otros países requiere una autorización vigente en el directorio "
+                                 "(habilitación transfronteriza). Pídala a su punto focal nacional."))
+    refusal = abroad_refusal(stay)
+    if refusal:
+        raise ValidationError({"allow_matching": refusal})
+    query_id, label = identity.query_record_id(stay), _("Estancia %(n)s") % {"n": stay.pk}
+    notices = []
+    for person, probability, fields in identity.abroad_candidates(stay):
+        notices.append(do_record_number_hit(
+            user, subject=HitNotice.Subject.PERSON, query_id=query_id, query_label=label,
+            owner_record_id=match_record_id(person.pk), owner_label=person.caption,
+            owner_institution=person.owner_institution, owner_entity=person,
+            owner_distribution=(Distribution.INSTITUTION if person.distribution == Distribution.INSTITUTION
+                                else Distribution.COUNTRY),
+            probability=probability, explanation=fields, channel="centre_stay"))
+    document = "none"
+    if stay.doc_number and user.has_perm("documents.query_numbers"):
+        try:
+            notices += do_query_number(user, kind="document", raw=stay.doc_number)
+            document = "checked"
+        except ValidationError:
+            document = "unreadable"  # a number the normaliser cannot read is no hit for anyone
+    stay.abroad_checked_at = timezone.now()
+    stay.abroad_notices = sorted({n.pk for n in notices})
+    stay.save(update_fields=["abroad_checked_at", "abroad_notices", "updated_at"])
+    log_event("search", user=user, obj=stay, personal_data=True,
+              detail={"action": "check_abroad", "count": len(stay.abroad_notices), "ids": stay.abroad_notices,
+                      "result": document})
     return stay
 
 

@@ -11,6 +11,11 @@ _MANAGER = [*_READ, "add_centre", "change_centre", "view_stay", "add_stay", "cha
 _EXCHANGE = ["exchange.view_thread", "exchange.change_thread", "exchange.add_thread", "exchange.view_message",
              "exchange.change_message", "exchange.view_receipt", "exchange.view_attachment"]
 
+# A stay checked in other countries (3.5, fn 16) answers through the matching app's hit notices and the
+# document query: the centre manager reads its notices, asks for the details and answers the other side.
+_HITS = ["matching.view_hitnotice", "matching.change_hitnotice", "matching.view_releasedrecord",
+         "documents.query_numbers"]
+
 
 class CentresConfig(AppConfig):
     name = "enlace.centres"
@@ -37,7 +42,7 @@ class CentresConfig(AppConfig):
          "order": 53, "text": _("Mitigación de conflictos, recepción, atención psicosocial y manejo de crisis.")},
     ]
     role_permissions = {
-        "centre_manager": [*(f"centres.{p}" for p in _MANAGER), *_EXCHANGE],
+        "centre_manager": [*(f"centres.{p}" for p in _MANAGER), *_EXCHANGE, *_HITS],
         "st": [*(f"centres.{p}" for p in _READ), "centres.add_standard", "centres.change_standard",
                "centres.change_centre"],  # change_centre: only the "standards" rule admits the ST
         "focal_point": [f"centres.{p}" for p in _READ],

@@ -104,6 +104,10 @@ class StayForm(forms.Form):
                                           widget=forms.CheckboxSelectMultiple)
     care_notes = forms.CharField(label=_("Notas de recepción"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                  max_length=5000)
+    allow_matching = forms.BooleanField(
+        label=_("Permitir coincidencias con otros países (hit/no-hit)"), required=False,
+        help_text=_("Al registrar el ingreso, la identidad y el documento se consultan en los registros de otros "
+                    "países: solo se sabe si hay coincidencia y a quién preguntar. Nunca para personas menores de edad."))
 
     def to_action(self) -> dict:
         d = dict(self.cleaned_data)
@@ -122,6 +126,7 @@ class IdentityForm(forms.Form):
     doc_number = forms.CharField(label=_("Número del documento visto"), max_length=100, required=False)
     biometric_refs = forms.CharField(label=_("Referencias biométricas (identificadores, separados por comas)"),
                                      max_length=700, required=False)
+    allow_matching = forms.BooleanField(label=_("Permitir coincidencias con otros países (hit/no-hit)"), required=False)
 
     def to_action(self, stay) -> dict:
         d = dict(self.cleaned_data)

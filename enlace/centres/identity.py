@@ -70,3 +70,43 @@ def check(stay, earlier) -> tuple[str, list[dict]]:
                         "agreed": sorted(hit[1]) if hit else [], "same_document": same_doc, "reused": reused})
     matches.sort(key=lambda m: (-(m["probability"] or 0), m["stay"]))
     return status, matches[:20]
+
+
+# --- other countries (hit/no-hit) ------------------------------------------------------------------
+
+def query_record_id(stay) -> str:
+    """The asking side's record id of a stay checked abroad (its hit notices name it, never the person)."""
+    return f"centres.stay.{stay.pk}"
+
+
+def abroad_candidates(stay) -> list[tuple[object, float, dict]]:
+    """Other countries' matchable persons the engine says are this stay's person: ``(entity, p, fields)``.
+
+    The stay is only a query of the deployment's one matching index (``matching.services.get_index``,
+    the same index, blocking and scoring as a person's online check); it is never added to it, so no
+    other country can find a stay. Candidates are read as the system (``persons_by_pk``) and kept only
+    while their owner allows matching (``is_matchable``); ``fields`` are the agreeing fields both sides
+    hold, so neither side's notice speaks of a field it does not have.
+    """
+    from enlace.cases.matching_source import is_matchable, match_record, persons_by_pk
+    from enlace.cases.models import entity_pk_from_record_id
+    from enlace.matching.actions import MATCH_FIELDS
+    from enlace.matching.services import get_index
+
+    record = stay.to_match_record()
+    results = get_index().match(record)  # cross-country only: the own country is the SQL check above
+    if not results:
+        return []
+    persons = persons_by_pk([entity_pk_from_record_id(rid) for rid, _p, _e in results],
+                            reason="centres: candidates of a stay checked in other countries")
+    out = []
+    for rid, probability, explanation in results:
+        person = persons.get(entity_pk_from_record_id(rid))
+        if person is None or not is_matchable(person):
+            continue
+        other = match_record(person)
+        if other["source_country"] == record["source_country"]:
+            continue
+        fields = {k: v for k, v in explanation.items() if k in MATCH_FIELDS and record.get(k) and other.get(k)}
+        out.append((person, float(probability), fields))
+    return out

@@ -165,6 +165,15 @@ class Stay(ProtectedModel):
                                        default=Identity.UNCHECKED)
     identity_matches = models.JSONField(_("estancias anteriores coincidentes"), default=list, blank=True)
     child_protection = models.BooleanField(_("estancia de una persona menor de edad"), default=False)
+    # Consent to hit/no-hit matching with other countries, as a case's ``allow_matching``: off unless the
+    # owner says so. Only that a match exists and whom to ask ever crosses; a child's stay is never sent.
+    allow_matching = models.BooleanField(
+        _("permitir coincidencias con otros países (hit/no-hit)"), default=False,
+        help_text=_("La identidad y el documento se comparan con los registros de otros países; solo se revela "
+                    "que existe una coincidencia y a quién preguntar."))
+    abroad_checked_at = models.DateTimeField(_("consultada en otros países el"), null=True, blank=True)
+    # The asking side's hit notices (ids only: they are this institution's own records).
+    abroad_notices = models.JSONField(_("coincidencias en otros países"), default=list, blank=True)
 
     sharing_parent = "centre"
     personal_data = True
@@ -172,6 +181,8 @@ class Stay(ProtectedModel):
         "exit": Rule(who=(OWNER_INSTITUTION,), permission="centres.change_stay"),
         "belongings": Rule(who=(OWNER_INSTITUTION,), permission="centres.change_belonging"),
         "care": Rule(who=(OWNER_INSTITUTION,), permission="centres.change_carerecord"),
+        # Sending the identity abroad is the owner's decision (cross-border standing checked by the action).
+        "check_abroad": Rule(who=(OWNER_INSTITUTION,), permission="centres.change_stay"),
     }
 
     class Meta:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("estancias/<int:pk>/traslado/", views.stay_transfer, name="stay_transfer"),
     path("estancias/<int:pk>/derivacion/", views.stay_referral, name="stay_referral"),
     path("estancias/<int:pk>/identidad/", views.stay_identity, name="stay_identity"),
+    path("estancias/<int:pk>/otros-paises/", views.stay_check_abroad, name="stay_check_abroad"),
     path("estancias/<int:pk>/pertenencias/", views.belonging_add, name="belonging_add"),
     path("estancias/<int:pk>/pertenencias/devolucion/", views.belongings_return, name="belongings_return"),
     path("estancias/<int:pk>/pertenencias/recibo.pdf", views.belongings_receipt, name="receipt"),

@@ -229,6 +229,7 @@ def stay_create(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
+            _check_abroad_at_entry(request, stay)
             if stay.identity_status == Stay.Identity.REUSED:
                 messages.warning(request, _("Atención: la identidad declarada podría estar siendo usada por otra persona."))
             elif stay.identity_status == Stay.Identity.RETURNING:
@@ -238,6 +239,63 @@ def stay_create(request, pk):
             return redirect("centres:stay", pk=stay.pk)
     return render(request, "centres/form.html", {"form": form, "title": _("Ingreso en %(c)s") % {"c": centre.name},
                                                  "multipart": False}, status=_status(request))
+
+
+def _check_abroad_at_entry(request, stay) -> None:
+    """At entry, a stay whose owner allows matching is checked abroad at once (its own audited action).
+
+    The entry is already saved: a failed check leaves the button on the stay page for a second try.
+    """
+    if not actions.may_check_abroad(request.user, stay):
+        return
+    try:
+        actions.do_check_stay_abroad(request.user, stay)
+    except (ValidationError, PermissionDenied, Http404):
+        messages.warning(request, _("No se pudo consultar otros países: vuelva a intentarlo desde la estancia."))
+
+
+def abroad_context(user, stay) -> dict:
+    """The "other countries" panel of a stay: hits as the reader's own notices (country and whom to ask).
+
+    Nothing of the other country's record is read here: only the asking side's notices, through the
+    policy (a reader without cross-border standing gets none, and the panel says why).
+    """
+    from enlace.matching.models import HitNotice
+    from enlace.matching.presentation import contacts_to_ask
+    from enlace.sharing.policy import has_cross_border_standing
+
+    standing = has_cross_border_standing(user) and user.has_perm("matching.view_hitnotice")
+    hits = []
+    if standing and stay.abroad_notices:
+        notices = list(HitNotice.objects.restrict(user, "view").filter(pk__in=stay.abroad_notices)
+                       .select_related("other_country", "other_institution").order_by("pk"))
+        audit_listing(user, HitNotice, [n.pk for n in notices], kind="list", query=f"stay={stay.pk}")
+        seen = set()
+        # The person and the document query may both hit the same record: one line for it (the person's).
+        for n in sorted(notices, key=lambda n: (n.subject != HitNotice.Subject.PERSON, n.pk)):
+            if n.other_record_id in seen:
+                continue
+            seen.add(n.other_record_id)
+            contacts = contacts_to_ask(user, n)
+            hits.append({"notice": n, "ask": str(contacts[0]) if contacts else n.other_institution.name})
+    return {"abroad_standing": standing, "abroad_refusal": actions.abroad_refusal(stay), "abroad_hits": hits,
+            "can_check_abroad": standing and actions.may_check_abroad(user, stay)}
+
+
+@login_required
+@require_POST
+def stay_check_abroad(request, pk):
+    stay = access_stay_by_id(request.user, pk, "check_abroad")
+    try:
+        stay = actions.do_check_stay_abroad(request.user, stay)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return redirect("centres:stay", pk=stay.pk)
+    if stay.abroad_notices:
+        messages.warning(request, _("Hay coincidencias en otros países: pida los datos a quien se indica."))
+    else:
+        messages.success(request, _("Sin coincidencias en otros países."))
+    return redirect("centres:stay", pk=stay.pk)
 
 
 @login_required
@@ -264,7 +322,8 @@ def stay_detail(request, pk):
         "exit_form": ExitForm(initial={"exit_date": timezone.localdate()}), "referral_form": ReferralForm(),
         "belonging_form": BelongingForm(), "care_form": CareForm(initial={"given_on": timezone.localdate()}),
         "transfer_form": TransferForm(centres=centres, initial={"date": timezone.localdate()}),
-        "referral_labels": dict(choices.REFERRALS), "statuses": choices.BELONGING_STATUS})
+        "referral_labels": dict(choices.REFERRALS), "statuses": choices.BELONGING_STATUS,
+        **abroad_context(user, stay)})
 
 
 def coordinators_of(user, centre) -> list:
@@ -334,7 +393,8 @@ def stay_identity(request, pk):
     stay = access_stay_by_id(request.user, pk, "change")
     form = IdentityForm(request.POST or None, initial={
         f: getattr(stay, f) for f in ("identity_verified", "verified_given_names", "verified_surname_1",
-                                      "verified_surname_2", "verified_dob", "verified_how", "doc_type", "doc_number")}
+                                      "verified_surname_2", "verified_dob", "verified_how", "doc_type", "doc_number",
+                                      "allow_matching")}
         | {"biometric_refs": ", ".join(stay.biometric_refs)})
     if request.method == "POST" and form.is_valid():
         try:

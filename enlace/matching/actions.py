@@ -355,33 +355,43 @@ def escalate_overdue_requests() -> str:
 
 @transaction.atomic
 def do_save_number_notice(user, notice: HitNotice | None, *, key: str, own_id: str, other_id: str, subject: str,
-                          label: str, institution, other_institution, entity, distribution: str) -> HitNotice:
-    """Create (or reopen) one side of a document/phone hit (one audit event; no number in it)."""
+                          label: str, institution, other_institution, entity, distribution: str,
+                          probability: float = 1.0, explanation: dict | None = None,
+                          channel: str = "document_query") -> HitNotice:
+    """Create (or reopen) one side of a document/phone hit (one audit event; no number in it).
+
+    ``probability``/``explanation``: a scored person query (a centre stay checked abroad) passes the
+    engine's; a number hit is exact.
+    """
     before = {"status": notice.status} if notice else None
     if notice is None:
         notice = HitNotice(own_record_id=own_id, other_record_id=other_id, pair_key=key)
     notice.own_person, notice.subject, notice.own_label = entity, subject, label[:80]
     notice.owner_institution, notice.distribution = institution, distribution
     notice.other_country, notice.other_institution = other_institution.country, other_institution
-    notice.probability, notice.status = 1.0, HitNotice.Status.OPEN
-    notice.explanation = {"phone" if subject == HitNotice.Subject.PHONE else "doc_number": "exact"}
+    notice.probability, notice.status = probability, HitNotice.Status.OPEN
+    notice.explanation = explanation if explanation is not None else {
+        "phone" if subject == HitNotice.Subject.PHONE else "doc_number": "exact"}
     notice.clean_sharing()
     notice.save()
     log_event("write", user=user, obj=notice, before=before, after={"status": notice.status, "subject": subject},
-              detail={"channel": "document_query"})
+              detail={"channel": channel})
     return notice
 
 
 @transaction.atomic
 def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str, owner_record_id: str,
                          owner_label: str, owner_institution, owner_entity=None,
-                         owner_distribution: str = Distribution.COUNTRY) -> HitNotice:
+                         owner_distribution: str = Distribution.COUNTRY, probability: float = 1.0,
+                         explanation: dict | None = None, channel: str = "document_query") -> HitNotice:
     """A document or phone query hit another country's record: one notice for each side (as persons).
 
     The asking side names the query (``query_id``, ``query_label``: what the asker typed, masked),
     the owner side names its own record (a case entity or a register entry); each side is written by
     ``do_save_number_notice`` (one audit event each). The owner is told that a country asked about
     one of its records. Returns the asker's notice (the existing one when the institution asked before).
+    A scored person query (``centres``: a stay checked abroad) passes the engine's ``probability`` and
+    ``explanation`` (fields both sides hold), and its ``channel``.
     """
     key = pair_key(query_id, owner_record_id)
     existing = {n.own_record_id: n for n in HitNotice.objects.unrestricted(
@@ -393,11 +403,13 @@ def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str,
     asker = do_save_number_notice(user, asker, key=key, own_id=query_id, other_id=owner_record_id, subject=subject,
                                   label=query_label, institution=user.institution,
                                   other_institution=owner_institution, entity=None,
-                                  distribution=Distribution.INSTITUTION)
+                                  distribution=Distribution.INSTITUTION, probability=probability,
+                                  explanation=explanation, channel=channel)
     owner = do_save_number_notice(user, existing.get(owner_record_id), key=key, own_id=owner_record_id,
                                   other_id=query_id, subject=subject, label=owner_label,
                                   institution=owner_institution, other_institution=user.institution,
-                                  entity=owner_entity, distribution=owner_distribution)
+                                  entity=owner_entity, distribution=owner_distribution, probability=probability,
+                                  explanation=explanation, channel=channel)
     recipients = _recipients(owner)
     if recipients:
         do_notify(recipients, kind="hit", link=f"/coincidencias/{owner.pk}/",

@@ -163,7 +163,8 @@ def child(backend: str, url: str, clients: int, messages: int, workers: int) -> 
                                               MAX_SECONDS))
     finally:
         server.stop()
-    result.update(backend=backend, workers=workers, setup_s=round(setup_s, 1), durability=_durability())
+    result.update(backend=backend, workers=workers, setup_s=round(setup_s, 1), durability=_durability(),
+                  load=round(os.getloadavg()[0], 1))
     print("RESULT " + json.dumps(result), flush=True)
 
 
@@ -294,11 +295,11 @@ def write_results(results, args) -> None:
         "measured from just before the API `POST` to the moment the stream delivers the event to the client. "
         "The client load generator runs on the same cores as the server.",
         "",
-        "| database | durability (read from the server) | server processes | inbox clients | messages | deliveries | missed | p50 | p99 | max | send request p50 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| database | durability (read from the server) | load avg (1 min) | server processes | inbox clients | messages | deliveries | missed | p50 | p99 | max | send request p50 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| {r['backend']} | {r['durability']} | {r['workers']} | {r['clients']} | {r['messages']} | {r['deliveries']} | "
+        lines.append(f"| {r['backend']} | {r['durability']} | {r.get('load', '?')} | {r['workers']} | {r['clients']} | {r['messages']} | {r['deliveries']} | "
                      f"{r['missed']} | {r['p50_ms']} ms | {r['p99_ms']} ms | {r['max_ms']} ms | {r['send_request_p50_ms']} ms |")
     lines += ["", "Target: p99 under 1 s on a 2-core machine.", ""]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")

@@ -188,5 +188,6 @@ COLUMN_HELP = [("pais", gettext_lazy("código ISO3 del país")), ("institucion",
                ("areas", gettext_lazy("áreas")), ("funciones", gettext_lazy("funciones")),
                ("idiomas", gettext_lazy("idiomas, separados por «;»")), ("correo", gettext_lazy("correo")),
                ("telefono", gettext_lazy("teléfono")), ("movil", gettext_lazy("móvil")),
-               ("zona_horaria", gettext_lazy("zona horaria")), ("hora_inicio", gettext_lazy("inicio de jornada (HH:MM)")),
+               ("zona_horaria", gettext_lazy("zona horaria")),
+               ("hora_inicio", gettext_lazy("inicio de jornada (HH:MM)")),
                ("hora_fin", gettext_lazy("fin de jornada (HH:MM)"))]

@@ -103,7 +103,8 @@ class StaySerializer(SharingFieldsSerializer, serializers.ModelSerializer):
                   "sex", "dob", "nationality", "doc_type", "doc_number", "identity_verified", "documents_seen",
                   "biometric_refs", "age_band", "profile", "vulnerabilities", "care_decision", "referral_kinds", "referrals",
                   "exit_date", "exit_reason", "exit_destination", "identity_status", "identity_matches",
-                  "child_protection", "owner_institution", "owner_country", "distribution", "handling_codes"]
+                  "child_protection", "allow_matching", "owner_institution", "owner_country", "distribution",
+                  "handling_codes"]
         read_only_fields = ["referrals", "exit_date", "exit_reason", "exit_destination", "identity_status",
                             "identity_matches", "child_protection"]
 
@@ -118,7 +119,7 @@ class StayViewSet(mixins.CreateModelMixin, _Base):
     queryset = Stay.objects.select_related("owner_institution__country").none()
     serializer_class = StaySerializer
     filterset_class = StayFilter
-    sharing_actions = {"exit": "exit"}
+    sharing_actions = {"exit": "exit", "check_abroad": "check_abroad"}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -130,11 +131,37 @@ class StayViewSet(mixins.CreateModelMixin, _Base):
             serializer.instance = actions.do_register_entry(self.request.user, centre, data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
+        if actions.may_check_abroad(self.request.user, serializer.instance):
+            # At entry, as on the page: its own audited action (the result is read with check_abroad).
+            actions.do_check_stay_abroad(self.request.user, serializer.instance)
 
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("centres.add_stay"):
             raise Http404
         return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def check_abroad(self, request, pk=None):
+        """Hit/no-hit of the stay in other countries: per hit only the country, the subject and the
+        hit notice to follow (``/api/v1/hits/<id>/``); details only through the release flow."""
+        from django.core.exceptions import PermissionDenied
+
+        from enlace.matching.models import HitNotice
+
+        stay = self.get_object()
+        try:
+            stay = actions.do_check_stay_abroad(request.user, stay)
+        except PermissionDenied as exc:
+            return Response({"error": {"status": 403, "code": "no_cross_border_standing", "message": str(exc),
+                                       "fields": {}}}, status=status.HTTP_403_FORBIDDEN)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        notices = (HitNotice.objects.restrict(request.user, "view").filter(pk__in=stay.abroad_notices)
+                   .select_related("other_country").order_by("pk"))
+        return Response({"checked_at": stay.abroad_checked_at,
+                         "hits": [{"notice": n.pk, "country": n.other_country.code, "subject": n.subject}
+                                  for n in notices]})
 
     @extend_schema(request=ExitSerializer, responses=StaySerializer)
     @action(detail=True, methods=["post"])

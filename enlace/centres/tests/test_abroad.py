@@ -145,3 +145,18 @@ def test_without_the_owners_consent_nothing_is_sent_until_it_is_given(honduras):
     assert r.status_code == 302
     r = client.post(f"/centros/estancias/{stay.pk}/otros-paises/", follow=True)
     assert "Coincidencia en Honduras" in r.content.decode()
+
+
+def test_api_check_abroad_answers_country_and_notice_only(honduras):
+    gtm = manager("GTM")
+    stay = entry(gtm, centre(gtm), **JOSE, **PASSPORT, dob=datetime.date(1988, 3, 7), allow_matching=True)
+    r = f.token_client(gtm).post(f"/api/v1/centros/estancias/{stay.pk}/check_abroad/")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert {h["country"] for h in body["hits"]} == {"HND"} and {h["subject"] for h in body["hits"]} == {
+        "person", "document"}
+    assert "San Pedro Sula" not in r.content.decode() and "cases.person" not in r.content.decode()
+    assert f.token_client(manager("MEX")).post(f"/api/v1/centros/estancias/{stay.pk}/check_abroad/").status_code == 404
+    r = f.token_client(manager("GTM", authorised=False, inst=gtm.institution)).post(
+        f"/api/v1/centros/estancias/{stay.pk}/check_abroad/")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "no_cross_border_standing"

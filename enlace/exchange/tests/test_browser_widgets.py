@@ -108,6 +108,11 @@ def test_choosers_dates_and_confirmations_pass_axe(live_server, login_browser):
     page.goto(f"{live_server.url}/intercambio/nuevo/")
     page.wait_for_selector("#id_recipient_countries-ts-control")
     assert_accessible(page)
+    # A single searchable choice that starts empty (routing: the country used to be preselected).
+    page.goto(f"{live_server.url}/directorio/a-quien-contacto/")
+    page.wait_for_selector("#id_country-ts-control")
+    assert page.eval_on_selector("#id_country", "s => s.value") == ""
+    assert_accessible(page)
     # A thread with the confirmation dialog open.
     thread = send(cri, ["PAN"])
     page.goto(f"{live_server.url}/intercambio/hilo/{thread.pk}/")

@@ -59,11 +59,12 @@ def enlace_version() -> str:
 
 def key_reference() -> dict:
     """Where the file key comes from and its fingerprint (a hash of a hash: tells keys apart, reveals nothing)."""
-    from enlace.core.uploads import _key
-
-    source = "ENLACE_FILE_KEY" if os.environ.get("ENLACE_FILE_KEY") else "var/file_key"
-    fingerprint = hashlib.sha256(b"enlace-file-key-reference:" + hashlib.sha256(_key()).digest()).hexdigest()[:32]
-    return {"source": source, "fingerprint": fingerprint}
+    env = os.environ.get("ENLACE_FILE_KEY")
+    path = Path(settings.VAR_DIR) / "file_key"
+    # Read as ``core.uploads`` reads it, but never generated here: a restore must not create a key.
+    key = env.encode() if env else (path.read_bytes().strip() if path.exists() else b"")
+    fingerprint = hashlib.sha256(b"enlace-file-key-reference:" + hashlib.sha256(key).digest()).hexdigest()[:32]
+    return {"source": "ENLACE_FILE_KEY" if env else "var/file_key", "fingerprint": fingerprint if key else ""}
 
 
 def migration_state(using: str = DEFAULT_DB_ALIAS) -> list[str]:

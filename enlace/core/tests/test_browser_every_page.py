@@ -3,7 +3,8 @@ violations (WCAG 2.1 A/AA), no sideways page scroll on the phone, one menu line 
 marked as the current page (issue 15).
 
 The roles and their officials come from the demo data (``enlace load-demo``) and the pages from the menu as
-the browser shows it, so a new role, app or menu entry is covered without touching this file. To keep the
+the browser shows it, so a new role, app or menu entry is covered without touching this file (plus, once
+each, the pages the home page's cards lead to; the API docs are drf-spectacular's own page, left out). To keep the
 suite fast the desktop width is checked in Spanish only (the layout does not depend on the language there
 beyond the menu, which is checked in both), the phone width in both languages; a page whose main content
 is identical to one already checked for another role (same language) is not checked again (its header and
@@ -56,14 +57,14 @@ def _menu_links(page) -> list[str]:
     return page.eval_on_selector_all("nav.main-nav a[href]", "els => els.map(e => e.getAttribute('href'))")
 
 
-def _menu_problems(page, url: str) -> list[str]:
+def _menu_problems(page, url: str, in_menu: bool = True) -> list[str]:
     """At most one entry is the current page, the right one when the page is itself a menu entry; the
     menu bar is one line at desktop width."""
     found = []
     current = page.eval_on_selector_all("nav.main-nav a[aria-current=page]",
                                         "els => els.map(e => e.getAttribute('href'))")
     path = page.evaluate("location.pathname")
-    if len(current) > 1 or (path == url and current != [url]):
+    if len(current) > 1 or (in_menu and path == url and current != [url]):
         found.append(f"current entry on {path}: {current}")
     if page.viewport_size["width"] >= DESKTOP:
         tops = page.eval_on_selector_all("#main-nav-list > li",
@@ -110,15 +111,21 @@ def test_every_menu_page_of_every_demo_role_is_accessible_and_fits_a_phone(live_
     base = live_server.url
     officials = _one_official_per_role()
     assert {"focal_point", "prosecutor", "st", "auditor"} <= set(officials), officials
-    problems, visited, checked, seen, started = [], 0, 0, set(), time.monotonic()
+    problems, visited, checked, seen, cards_seen, started = [], 0, 0, set(), set(), time.monotonic()
     for role, user in officials.items():
         page = _login(browser, base, user)
         links = _menu_links(page)
         assert len(links) >= 3, (role, links)
+        # The home page's cards lead to pages outside the menu (the plan's heat map, the route map...):
+        # each such page once, for the first role that has it, in Spanish.
+        hrefs = page.eval_on_selector_all("main .cards a[href^='/']", "els => els.map(e => e.getAttribute('href'))")
+        cards = [u for u in dict.fromkeys(hrefs)
+                 if u not in links and u not in cards_seen and not u.startswith("/api/")]
+        cards_seen.update(cards)
         _check_menu_widgets(page)
         for lang in ("es", "en"):
             page.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-            for url in links:
+            for url in links + (cards if lang == "es" else []):
                 page.set_viewport_size({"width": DESKTOP, "height": 900})
                 response = page.goto(base + url)
                 visited += 1
@@ -126,7 +133,7 @@ def test_every_menu_page_of_every_demo_role_is_accessible_and_fits_a_phone(live_
                 if response is None or response.status >= 400:
                     problems.append(f"{where}: HTTP {response and response.status}")
                     continue
-                problems += [f"{where}: {p}" for p in _menu_problems(page, url)]
+                problems += [f"{where}: {p}" for p in _menu_problems(page, url, url in links)]
                 key = (lang, content_key(page))
                 if key in seen:
                     continue

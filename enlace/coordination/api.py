@@ -31,7 +31,7 @@ class NationalMessageSerializer(SharingFieldsSerializer, serializers.ModelSerial
                   "distribution"]
 
 
-class SendSerializer(serializers.Serializer):
+class NationalSendSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=exchange_choices.KINDS)
     priority = serializers.ChoiceField(choices=exchange_choices.PRIORITIES, default="normal")
     subject = serializers.CharField(max_length=200)
@@ -40,7 +40,7 @@ class SendSerializer(serializers.Serializer):
                                               help_text="Omit to route by the country's protocol.")
 
 
-class AnswerSerializer(serializers.Serializer):
+class NationalAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=20000)
 
 
@@ -62,11 +62,11 @@ class NationalMessageViewSet(_ReadOnly):
     serializer_class = NationalMessageSerializer
     sharing_actions = {"send": "list", "answer": "answer"}
 
-    @extend_schema(request=SendSerializer, responses={201: NationalMessageSerializer})
+    @extend_schema(request=NationalSendSerializer, responses={201: NationalMessageSerializer})
     @action(detail=False, methods=["post"], url_path="enviar")
     def send(self, request):
         """Send to an institution of one's own country, or let the national protocol route it."""
-        data = SendSerializer(data=request.data)
+        data = NationalSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             message = actions.do_send_national_message(request.user, dict(data.validated_data))
@@ -74,11 +74,11 @@ class NationalMessageViewSet(_ReadOnly):
             raise _drf_error(exc) from None
         return Response(NationalMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerSerializer, responses=NationalMessageSerializer)
+    @extend_schema(request=NationalAnswerSerializer, responses=NationalMessageSerializer)
     @action(detail=True, methods=["post"], url_path="respuesta")
     def answer(self, request, pk=None):
         message = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = NationalAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             message = actions.do_answer_national_message(request.user, message, answer=data.validated_data["answer"])

@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "ExchangeThreadKindEnum": "enlace.exchange.choices.KINDS",
         "ExchangeThreadStatusEnum": "enlace.exchange.models.Thread.Status",
         "CentreCrisisLevelEnum": "enlace.centres.choices.CRISIS_LEVELS",
+        "DocumentReportStatusEnum": "enlace.documents.models.DocumentReport.Status",
     },
 }
 

@@ -40,7 +40,7 @@ class TeamEntrySerializer(SharingFieldsSerializer, serializers.ModelSerializer):
                   "size", "created_at", "owner_institution", "owner_country", "distribution"]
 
 
-class AnswerSerializer(serializers.Serializer):
+class TeamAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
@@ -57,12 +57,12 @@ class JointTeamViewSet(_ReadOnly):
     serializer_class = JointTeamSerializer
     sharing_actions = {"answer": "accept"}
 
-    @extend_schema(request=AnswerSerializer, responses=JointTeamSerializer)
+    @extend_schema(request=TeamAnswerSerializer, responses=JointTeamSerializer)
     @action(detail=True, methods=["post"], url_path="respuesta")
     def answer(self, request, pk=None):
         """Accept or decline the invitation (the invited country's authorised officials; 404 otherwise)."""
         team = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = TeamAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             actions.do_answer_team_invitation(request.user, team, accept=data.validated_data["accept"])

@@ -1,8 +1,15 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField
+
 from .models import AuditEvent
+
+
+class LocalDateFilter(django_filters.DateFilter):
+    """A date typed in the page's order (dd/mm/aaaa on Spanish pages); ISO still accepted (links, bookmarks)."""
+
+    field_class = LocalDateField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -12,10 +19,8 @@ class AuditEventFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label=_("Tipo de objeto"), lookup_expr="icontains")
     object_id = django_filters.CharFilter(label=_("Identificador"))
     personal_data = django_filters.BooleanFilter(label=_("Datos personales"))
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("Desde"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("Hasta"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    since = LocalDateFilter(field_name="at", lookup_expr="date__gte", label=_("Desde"))
+    until = LocalDateFilter(field_name="at", lookup_expr="date__lte", label=_("Hasta"))
 
     class Meta:
         model = AuditEvent

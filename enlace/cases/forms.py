@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField
 from enlace.sharing.models import SharingGroup
 from enlace.sharing.policy import Distribution
 
@@ -8,13 +9,6 @@ from .models import Case, Entity, Link, ModusOperandiTag, RouteLeg
 from .validation import CellError, clean_country, clean_date, clean_phones
 
 SHARE_CHOICES = [c for c in Distribution.CHOICES if c[0] != Distribution.PUBLIC]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CaseForm(forms.ModelForm):
@@ -25,8 +19,10 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = ["title", "case_type", "status", "summary", "opened_on", "closed_on", "facts_from", "facts_to",
                   "tags", "source_grade", "info_grade", "allow_matching"]
-        widgets = {"opened_on": DateInput(), "closed_on": DateInput(), "facts_from": DateInput(),
-                   "facts_to": DateInput(), "summary": forms.Textarea(attrs={"rows": 5})}
+        # Dates typed in the page's order (dd/mm/aaaa in Spanish), not the browser's own date picker.
+        field_classes = {"opened_on": LocalDateField, "closed_on": LocalDateField, "facts_from": LocalDateField,
+                         "facts_to": LocalDateField}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +67,7 @@ class EntityForm(forms.ModelForm):
         model = Entity
         fields = ["schema", "role", "given_names", "surname_1", "surname_2", "sex", "dob", "nationality", "name",
                   "doc_type", "doc_number", "doc_country", "allow_matching"]
-        widgets = {"dob": DateInput()}
+        field_classes = {"dob": LocalDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +148,7 @@ class RouteLegForm(forms.ModelForm):
         model = RouteLeg
         fields = ["order", "from_place", "from_country", "from_lat", "from_lon", "to_place", "to_country", "to_lat",
                   "to_lon", "means", "departed_on", "arrived_on", "notes"]
-        widgets = {"departed_on": DateInput(), "arrived_on": DateInput()}
+        field_classes = {"departed_on": LocalDateField, "arrived_on": LocalDateField}
 
     def clean_from_country(self):
         try:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enlace.core.widgets import SearchableSelectMultiple
+from enlace.core.widgets import LocalDateField, SearchableSelectMultiple
 from enlace.sharing.policy import Distribution
 
 from . import choices
 from .models import Centre, PracticeNote
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_PUBLIC = [c for c in Distribution.CHOICES if c[0] not in (Distribution.PUBLIC, Distribution.GROUP)]
 
 
@@ -77,14 +76,14 @@ class CentreForm(forms.Form):
 
 
 class StayForm(forms.Form):
-    entry_date = forms.DateField(label=_("Fecha de ingreso"), widget=DATE)
+    entry_date = LocalDateField(label=_("Fecha de ingreso"))
     entry_mode = forms.ChoiceField(label=_("Forma de llegada"), choices=choices.ENTRY_MODES)
     entry_place = forms.CharField(label=_("Lugar de ingreso"), max_length=200, required=False)
     given_names = forms.CharField(label=_("Nombres (declarados)"), max_length=200, required=False)
     surname_1 = forms.CharField(label=_("Primer apellido (declarado)"), max_length=200, required=False)
     surname_2 = forms.CharField(label=_("Segundo apellido (declarado)"), max_length=200, required=False)
     sex = forms.ChoiceField(label=_("Sexo"), choices=choices.SEXES)
-    dob = forms.DateField(label=_("Fecha de nacimiento (declarada)"), required=False, widget=DATE)
+    dob = LocalDateField(label=_("Fecha de nacimiento (declarada)"), required=False)
     nationality = forms.CharField(label=_("Nacionalidad (ISO alfa-3)"), max_length=10)
     doc_type = forms.CharField(label=_("Tipo de documento"), max_length=60, required=False)
     doc_number = forms.CharField(label=_("Número de documento"), max_length=100, required=False)
@@ -120,7 +119,7 @@ class IdentityForm(forms.Form):
     verified_given_names = forms.CharField(label=_("Nombres (verificados)"), max_length=200, required=False)
     verified_surname_1 = forms.CharField(label=_("Primer apellido (verificado)"), max_length=200, required=False)
     verified_surname_2 = forms.CharField(label=_("Segundo apellido (verificado)"), max_length=200, required=False)
-    verified_dob = forms.DateField(label=_("Fecha de nacimiento (verificada)"), required=False, widget=DATE)
+    verified_dob = LocalDateField(label=_("Fecha de nacimiento (verificada)"), required=False)
     verified_how = forms.CharField(label=_("Cómo se verificó"), max_length=300, required=False)
     doc_type = forms.CharField(label=_("Tipo de documento visto"), max_length=60, required=False)
     doc_number = forms.CharField(label=_("Número del documento visto"), max_length=100, required=False)
@@ -138,14 +137,14 @@ class IdentityForm(forms.Form):
 
 
 class ExitForm(forms.Form):
-    exit_date = forms.DateField(label=_("Fecha de salida"), widget=DATE)
+    exit_date = LocalDateField(label=_("Fecha de salida"))
     exit_reason = forms.ChoiceField(label=_("Motivo de salida"), choices=choices.EXIT_REASONS)
     destination = forms.CharField(label=_("Destino"), max_length=200, required=False)
 
 
 class TransferForm(forms.Form):
     to_centre = forms.ModelChoiceField(label=_("Centro de destino"), queryset=None)
-    date = forms.DateField(label=_("Fecha del traslado"), widget=DATE)
+    date = LocalDateField(label=_("Fecha del traslado"))
 
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +153,7 @@ class TransferForm(forms.Form):
 
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Derivación"), choices=choices.REFERRALS)
-    date = forms.DateField(label=_("Fecha"), widget=DATE, required=False)
+    date = LocalDateField(label=_("Fecha"), required=False)
     note = forms.CharField(label=_("Nota"), max_length=500, required=False)
 
 
@@ -181,7 +180,7 @@ class CrisisForm(forms.Form):
 
 
 class IncidentForm(forms.Form):
-    occurred_on = forms.DateField(label=_("Fecha"), widget=DATE)
+    occurred_on = LocalDateField(label=_("Fecha"))
     kind = forms.ChoiceField(label=_("Tipo"), choices=choices.INCIDENT_KINDS)
     severity = forms.TypedChoiceField(label=_("Gravedad"), choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int)
     persons_involved = forms.IntegerField(label=_("Personas involucradas"), min_value=0, max_value=100000, initial=0)
@@ -191,7 +190,7 @@ class IncidentForm(forms.Form):
 
 
 class CareForm(forms.Form):
-    given_on = forms.DateField(label=_("Fecha"), widget=DATE)
+    given_on = LocalDateField(label=_("Fecha"))
     kind = forms.ChoiceField(label=_("Tipo de atención"), choices=choices.CARE_KINDS)
     notes = forms.CharField(label=_("Notas (confidenciales)"), widget=forms.Textarea(attrs={"rows": 3}),
                             max_length=10000)

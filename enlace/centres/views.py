@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from enlace.audit.log import log_event
 from enlace.core.exports import XLSX_TYPE, xlsx_response
 from enlace.core.pdf import pdf_response
+from enlace.core.widgets import date_pattern, parse_local_date
 from enlace.sharing.access import audit_listing
 from enlace.sharing.policy import can
 
@@ -559,10 +560,12 @@ def _day(request):
     raw = (request.GET.get("date") or "").strip()
     if not raw:
         return timezone.localdate()
-    try:
-        day = datetime.date.fromisoformat(raw[:10])
-    except ValueError:
-        raise ValidationError(_("Fecha no válida: use AAAA-MM-DD.")) from None
+    try:  # the page's order or ISO (export links); a date in the other order is refused, never swapped
+        day = parse_local_date(raw[:10])
+    except ValidationError as exc:
+        if exc.code == "other_order":
+            raise
+        raise ValidationError(_("Fecha no válida: escríbala como %(pattern)s.") % {"pattern": date_pattern()}) from None
     if day > timezone.localdate():
         raise ValidationError(_("La fecha no puede ser futura."))
     return day

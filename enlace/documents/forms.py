@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from enlace.sharing.policy import Distribution
 
 from .models import DocumentReport, NumberEntry
+from enlace.core.widgets import LocalDateField
 
 DISTRIBUTIONS = [
     (Distribution.NETWORK, _("Todos los países de la red")),
@@ -26,7 +27,7 @@ class ReportForm(forms.Form):
     issuing_country = forms.CharField(label=_("País emisor"), max_length=60,
                                       help_text=_("Código ISO 3166-1 alfa-3, p. ej. GTM."))
     status = forms.ChoiceField(label=_("Situación"), choices=DocumentReport.Status.choices)
-    reported_on = forms.DateField(label=_("Fecha del reporte"), widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = LocalDateField(label=_("Fecha del reporte"))
     note = forms.CharField(label=_("Nota"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     distribution = forms.ChoiceField(label=_("Quién lo ve"), choices=DISTRIBUTIONS, initial=Distribution.NETWORK,
                                      required=False,

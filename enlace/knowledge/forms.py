@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from enlace.sharing.policy import Distribution
 
 from .models import Group, ImplementationReport, ReportingRound, Theme
+from enlace.core.widgets import LocalDateField
 
 SHARE_CHOICES = [
     (Distribution.COUNTRY, _("Mantener en mi país (nacional)")),
@@ -59,5 +60,5 @@ class ValidationForm(forms.Form):
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Título"), max_length=200)
     period = forms.CharField(label=_("Periodo"), max_length=40, help_text=_("p. ej. 2025 o 2025-S1"))
-    opens_on = forms.DateField(label=_("Apertura"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=_("Fecha límite"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = LocalDateField(label=_("Apertura"))
+    deadline = LocalDateField(label=_("Fecha límite"))

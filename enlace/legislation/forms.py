@@ -5,16 +5,10 @@ from enlace.core.models import Country
 from enlace.sharing.policy import Distribution
 
 from .models import Instrument, Protocol, Requirement
+from enlace.core.widgets import LocalDateField
 
 DISTRIBUTION_CHOICES = [c for c in Distribution.CHOICES if c[0] in (Distribution.INSTITUTION, Distribution.COUNTRY,
                                                                      Distribution.NETWORK)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class InstrumentForm(forms.Form):
@@ -22,7 +16,7 @@ class InstrumentForm(forms.Form):
     title = forms.CharField(label=_("Título"), max_length=300)
     number = forms.CharField(label=_("Número"), max_length=60, required=False,
                              help_text=_("Por ejemplo «Decreto 95-98»."))
-    enacted_on = forms.DateField(label=_("Fecha"), required=False, widget=DateInput())
+    enacted_on = LocalDateField(label=_("Fecha"), required=False)
     official_url = forms.URLField(label=_("Enlace oficial"), required=False, max_length=500, assume_scheme="https",
                                   help_text=_("Dirección de la publicación oficial (gaceta o diario oficial)."))
     in_force = forms.BooleanField(label=_("Vigente"), required=False, initial=True)
@@ -38,7 +32,7 @@ class ProvisionForm(forms.Form):
     article = forms.CharField(label=_("Cita (artículo)"), max_length=120, required=False,
                               help_text=_("Por ejemplo «art. 318» o «art. 5, inciso 2». Obligatoria."))
     text = forms.CharField(label=_("Texto de la disposición"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    in_force_since = forms.DateField(label=_("Vigente desde"), required=False, widget=DateInput())
+    in_force_since = LocalDateField(label=_("Vigente desde"), required=False)
     requirements = forms.ModelMultipleChoiceField(
         label=_("Requisitos de los Protocolos que implementa"), required=False,
         queryset=Requirement.objects.none(), widget=forms.CheckboxSelectMultiple)
@@ -59,7 +53,7 @@ class ProvisionForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Título de la ronda"), max_length=200)
-    deadline = forms.DateField(label=_("Fecha límite"), widget=DateInput())
+    deadline = LocalDateField(label=_("Fecha límite"))
     countries = forms.ModelMultipleChoiceField(label=_("Países participantes"), queryset=Country.objects.none(),
                                                widget=forms.CheckboxSelectMultiple)
     instructions = forms.CharField(label=_("Instrucciones"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,6 +5,7 @@ from enlace.knowledge.models import PlanAction, Recommendation, Theme
 from enlace.sharing.policy import Distribution
 
 from .models import CaseBrief, ProtectionTool
+from enlace.core.widgets import LocalDateField
 
 SHARE_CHOICES = [c for c in Distribution.CHOICES if c[0] in (Distribution.INSTITUTION, Distribution.COUNTRY,
                                                               Distribution.NETWORK)]
@@ -58,7 +59,7 @@ class ToolForm(_Shared):
 class CaseForm(_Shared):
     title = forms.CharField(label=_("Título"), max_length=200)
     court = forms.CharField(label=_("Tribunal"), max_length=200)
-    decided_on = forms.DateField(label=_("Fecha de la sentencia"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = LocalDateField(label=_("Fecha de la sentencia"))
     offence = forms.ChoiceField(label=_("Delito"), choices=CaseBrief.Offence.choices)
     articles = forms.CharField(label=_("Artículos de los Protocolos aplicados"), max_length=200, required=False)
     outcome = forms.CharField(label=_("Resultado"), max_length=300)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import DatabaseEntry, Dimension, Period
+from enlace.core.widgets import LocalDateField
 
 
 class DatabaseEntryForm(forms.ModelForm):
@@ -41,9 +42,9 @@ class IndicatorForm(forms.Form):
 
 class PeriodForm(forms.Form):
     code = forms.CharField(label=_("Código"), max_length=12)
-    starts_on = forms.DateField(label=_("Inicio"))
-    ends_on = forms.DateField(label=_("Fin"))
-    deadline = forms.DateField(label=_("Fecha límite de envío"), required=False)
+    starts_on = LocalDateField(label=_("Inicio"))
+    ends_on = LocalDateField(label=_("Fin"))
+    deadline = LocalDateField(label=_("Fecha límite de envío"), required=False)
 
 
 class UploadForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
+from enlace.core.widgets import date_pattern, parse_local_date
 from enlace.core.uploads import store_encrypted, validate_upload
 from enlace.core.models import Country
 from enlace.notifications.actions import do_notify
@@ -35,10 +36,14 @@ def _require_standing(user) -> None:
 def _date(value, field, errors):
     if isinstance(value, datetime.date):
         return value
+    # The page's order (dd/mm/aaaa in Spanish) or ISO (the API); the other order is refused, never swapped.
     try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Indique una fecha válida (AAAA-MM-DD)."))
+        return parse_local_date(value)
+    except ValidationError as exc:
+        if exc.code == "other_order":  # says which order the page expects
+            errors.setdefault(field, []).extend(exc.messages)
+        else:
+            errors.setdefault(field, []).append(_("Indique una fecha válida (%(pattern)s).") % {"pattern": date_pattern()})
         return None
 
 

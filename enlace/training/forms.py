@@ -5,6 +5,7 @@ from enlace.practices.forms import SHARE_CHOICES, ProposeForm  # noqa: F401  (sa
 from enlace.sharing.policy import Distribution
 
 from .models import Course, Event, TrainingRequest
+from enlace.core.widgets import LocalDateField
 
 
 class RequestForm(forms.Form):
@@ -12,8 +13,8 @@ class RequestForm(forms.Form):
     topic = forms.CharField(label=_("Tema"), max_length=200)
     kind = forms.ChoiceField(label=_("Tipo"), choices=TrainingRequest._meta.get_field("kind").choices)
     audience = forms.CharField(label=_("Público destinatario"), max_length=300)
-    preferred_from = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    preferred_to = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    preferred_from = LocalDateField(label=_("Desde"), required=False)
+    preferred_to = LocalDateField(label=_("Hasta"), required=False)
     details = forms.CharField(label=_("Detalles"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -63,9 +63,14 @@ class ThreadForm(forms.Form):
         own = user.institution.country_id if user.institution_id else None
         self.fields["recipient_countries"].choices = [
             (c.code, c.name) for c in Country.objects.restrict(user).filter(kind=Country.Kind.MEMBER).exclude(pk=own)]
+        # Each country's principal focal point (designated by its Cancillería) comes first and says so:
+        # it is the default addressee when the sender does not know whom to write to.
+        principal = _(" · punto focal principal (destinatario por defecto)")
         self.fields["recipient_contacts"].choices = [
-            (str(c.pk), f"{c.owner_institution.country.name} · {c.full_name} — {c.position}")
-            for c in authorised_contacts_for(user).filter(user__isnull=False).exclude(owner_institution__country=own)]
+            (str(c.pk), f"{c.owner_institution.country.name} · {c.full_name} — {c.position}"
+                        f"{principal if c.principal else ''}")
+            for c in authorised_contacts_for(user).filter(user__isnull=False).exclude(owner_institution__country=own)
+            .order_by("owner_institution__country__code", "-principal", "last_name", "pk")]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         self.kind_fields = []

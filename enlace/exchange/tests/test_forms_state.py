@@ -120,3 +120,21 @@ def test_the_empty_responsiveness_chart_says_what_to_wait_for():
     do_acknowledge_thread(pan, send(cri, ["PAN"]))
     page = f.verified_client(st).get("/intercambio/capacidad-de-respuesta/").content.decode()
     assert "Aún no hay datos" not in page and 'id="responsiveness-chart"' in page
+
+
+def test_each_countrys_principal_focal_point_is_offered_first_as_the_default_addressee():
+    from enlace.directory.actions import do_designate_principal_contact
+    from enlace.directory.models import Contact
+
+    cri = focal("CRI")
+    first, second = focal("PAN"), focal("PAN")
+    chancery = f.user("PAN", "cancilleria")
+    entry = Contact.objects.unrestricted(reason="test").get(user=second)
+    do_designate_principal_contact(chancery, entry)
+    html = f.verified_client(cri).get("/intercambio/nuevo/").content.decode()
+    m = re.search(r'<select[^>]*id="id_recipient_contacts"[^>]*>(.*?)</select>', html, re.S)
+    panama = [(v, label) for v, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', m.group(1))
+              if label.startswith("Panamá")]
+    assert panama[0][0] == str(entry.pk) and "punto focal principal" in panama[0][1]
+    assert all("principal" not in label for _v, label in panama[1:])
+    assert str(Contact.objects.unrestricted(reason="test").get(user=first).pk) in [v for v, _l in panama]

@@ -155,3 +155,58 @@ class LocalDateField(forms.DateField):
 
     def strptime(self, value, format):  # pragma: no cover - to_python never reaches it
         return parse_local_date(value)
+
+
+# --- date and time (a deadline) in the page's language and the viewer's zone ----------------------------
+
+_TIME = re.compile(r"^\s*(.+?)[\sT]+(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
+
+
+def datetime_pattern() -> str:
+    return _("dd/mm/aaaa hh:mm") if day_first() else "mm/dd/yyyy hh:mm"
+
+
+class LocalDateTimeInput(forms.TextInput):
+    """``03/12/2026 14:05`` (24-hour clock) in the page's order, shown in the viewer's zone (the one
+    ``UserTimezoneMiddleware`` activated); the form names that zone next to the field."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "data-datetime": "1", "size": 18, "maxlength": 19, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.datetime):
+            from django.utils import timezone
+
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%d/%m/%Y %H:%M" if day_first() else "%m/%d/%Y %H:%M")
+        return value or ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", datetime_pattern())
+        return context
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date (page's order, or ISO) and an hour ``hh:mm``, read in the active zone (the user's)."""
+
+    widget = LocalDateTimeInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return super().to_python(value)
+        m = _TIME.match(str(value))
+        if not m:
+            raise ValidationError(_("Escriba la fecha y la hora como %(pattern)s, por ejemplo %(example)s.")
+                                  % {"pattern": datetime_pattern(), "example": _example() + " 14:30"}, code="invalid")
+        day = parse_local_date(m.group(1))
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise ValidationError(_("Esa hora no existe: %(value)s.") % {"value": f"{m.group(2)}:{m.group(3)}"},
+                                  code="invalid")
+        return super().to_python(datetime.datetime.combine(day, datetime.time(hour, minute)))

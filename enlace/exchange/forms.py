@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enlace.core.models import Country
-from enlace.core.widgets import LocalDateField, SearchableSelect, SearchableSelectMultiple, with_empty_choice
+from enlace.core.timefmt import to_local, zone_label
+from enlace.core.widgets import LocalDateField, LocalDateTimeField, SearchableSelect, SearchableSelectMultiple, with_empty_choice
 from enlace.directory.policy import authorised_contacts_for
 
 from . import choices
@@ -38,10 +40,7 @@ class ThreadForm(forms.Form):
         help_text=_("Si no elige ninguno, reciben todos los puntos focales autorizados del país."))
     priority = forms.ChoiceField(label=_("Prioridad"), choices=choices.PRIORITIES, initial="normal",
                                  help_text=_("Plazo por defecto: 8 horas si es urgente, 7 días si es normal."))
-    due_at = forms.DateTimeField(label=_("Plazo (opcional)"), required=False,
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                            format="%Y-%m-%dT%H:%M"),
-                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    due_at = LocalDateTimeField(label=_("Plazo (opcional)"), required=False)
     source_grading = forms.ChoiceField(label=_("Fiabilidad de la fuente"), choices=choices.SOURCE_GRADES,
                                        initial="X")
     info_grading = forms.ChoiceField(label=_("Valoración de la información"), choices=choices.INFO_GRADES,
@@ -71,6 +70,9 @@ class ThreadForm(forms.Form):
                         f"{principal if c.principal else ''}")
             for c in authorised_contacts_for(user).filter(user__isnull=False).exclude(owner_institution__country=own)
             .order_by("owner_institution__country__code", "-principal", "last_name", "pk")]
+        # The deadline is read in the sender's zone (activated per request); say which, next to the field.
+        self.fields["due_at"].help_text = _("En su zona horaria: %(zone)s.") % {
+            "zone": zone_label(to_local(timezone.now()))}
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         self.kind_fields = []

@@ -54,3 +54,27 @@ def test_centres_dashboard_date_in_page_order():
     assert en.get("/centros/ocupacion/?date=01/13/2026", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
     r = en.get("/centros/ocupacion/?date=13/01/2026", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and "day/month/year" in r.content.decode()
+
+
+def test_exchange_deadline_in_page_order_and_senders_zone():
+    from enlace.exchange.models import Thread
+    from enlace.exchange.tests.helpers import focal
+
+    cri = focal("CRI")
+    focal("PAN")
+    cri.time_zone = "America/Guatemala"  # UTC−6 all year
+    cri.save(update_fields=["time_zone"])
+    client = f.verified_client(cri)
+    page = client.get("/intercambio/nuevo/").content.decode()
+    assert 'type="datetime-local"' not in page and 'placeholder="dd/mm/aaaa hh:mm"' in page
+    assert "hora de Guatemala" in page  # the zone the deadline is read in, named next to the field
+    data = {"kind": "info_request", "subject": "Plazo", "recipient_countries": ["PAN"], "priority": "normal",
+            "source_grading": "B", "info_grading": "2", "body": "B", "d_info_request_questions": "¿Q?",
+            "handling_no_judicial_use": "on", "handling_no_onward_sharing": "on", "send": "1"}
+    r = client.post("/intercambio/nuevo/", {**data, "idempotency_key": "k-bad", "due_at": "01/13/2099 14:30"})
+    assert r.status_code == 400 and "mes/día/año" in r.content.decode()
+    assert 'value="01/13/2099 14:30"' in r.content.decode()
+    r = client.post("/intercambio/nuevo/", {**data, "idempotency_key": "k-ok", "due_at": "13/01/2099 14:30"})
+    assert r.status_code == 302, r.content.decode()[:300]
+    thread = Thread.objects.unrestricted(reason="test").get(subject="Plazo")
+    assert thread.due_at == datetime.datetime(2099, 1, 13, 20, 30, tzinfo=datetime.UTC)

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField
 from enlace.sharing.policy import Distribution
 
 from .models import DocumentReport, NumberEntry
-from enlace.core.widgets import LocalDateField
 
 DISTRIBUTIONS = [
     (Distribution.NETWORK, _("Todos los países de la red")),

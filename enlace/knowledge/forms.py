@@ -2,10 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField
 from enlace.sharing.policy import Distribution
 
 from .models import Group, ImplementationReport, ReportingRound, Theme
-from enlace.core.widgets import LocalDateField
 
 SHARE_CHOICES = [
     (Distribution.COUNTRY, _("Mantener en mi país (nacional)")),

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enlace.core.models import Country
+from enlace.core.widgets import LocalDateField
 from enlace.sharing.policy import Distribution
 
 from .models import Instrument, Protocol, Requirement
-from enlace.core.widgets import LocalDateField
 
 DISTRIBUTION_CHOICES = [c for c in Distribution.CHOICES if c[0] in (Distribution.INSTITUTION, Distribution.COUNTRY,
                                                                      Distribution.NETWORK)]

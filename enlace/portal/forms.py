@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateTimeField
+
 from enlace.knowledge.models import Theme
 
 from .actions import EDITOR_KINDS
@@ -22,10 +24,8 @@ class EntryForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 6}))
     link = forms.URLField(label=_("Enlace"), required=False, max_length=500, assume_scheme="https")
     theme = forms.ModelChoiceField(label=_("Tema"), queryset=Theme.objects.all(), required=False)
-    starts_at = forms.DateTimeField(label=_("Inicio (eventos)"), required=False,
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Fin (eventos)"), required=False,
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = LocalDateTimeField(label=_("Inicio (eventos)"), required=False)
+    ends_at = LocalDateTimeField(label=_("Fin (eventos)"), required=False)
     place = forms.CharField(label=_("Lugar (eventos)"), max_length=200, required=False)
 
     def clean(self):

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField
 from enlace.knowledge.models import PlanAction, Recommendation, Theme
 from enlace.sharing.policy import Distribution
 
 from .models import CaseBrief, ProtectionTool
-from enlace.core.widgets import LocalDateField
 
 SHARE_CHOICES = [c for c in Distribution.CHOICES if c[0] in (Distribution.INSTITUTION, Distribution.COUNTRY,
                                                               Distribution.NETWORK)]

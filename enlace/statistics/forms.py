@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DatabaseEntry, Dimension, Period
 from enlace.core.widgets import LocalDateField
+
+from .models import DatabaseEntry, Dimension, Period
 
 
 class DatabaseEntryForm(forms.ModelForm):

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enlace.core.widgets import LocalDateField, LocalDateTimeField
 from enlace.practices.forms import SHARE_CHOICES, ProposeForm  # noqa: F401  (same anonymised form)
 from enlace.sharing.policy import Distribution
 
 from .models import Course, Event, TrainingRequest
-from enlace.core.widgets import LocalDateField
 
 
 class RequestForm(forms.Form):
@@ -46,8 +46,8 @@ class EventForm(forms.Form):
     title = forms.CharField(label=_("Título"), max_length=200)
     scope = forms.ChoiceField(label=_("Ámbito"), choices=Event.Scope.choices)
     course = forms.ModelChoiceField(label=_("Curso"), queryset=Course.objects.all(), required=False)
-    starts_at = forms.DateTimeField(label=_("Inicio"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = LocalDateTimeField(label=_("Inicio"))
+    ends_at = LocalDateTimeField(label=_("Fin"))
     place = forms.CharField(label=_("Lugar"), max_length=200)
     description = forms.CharField(label=_("Descripción"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))

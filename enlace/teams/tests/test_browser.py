@@ -75,6 +75,7 @@ def test_three_countries_work_a_case_in_a_joint_team(browser):
 
         g.goto(team_url)
         g.click("button[name=close]")
+        g.click("dialog#confirm-dialog[open] #confirm-ok")  # closing a team asks first (data-confirm)
         g.wait_for_selector("#team-status:has-text('Cerrado')")
         assert h.goto(team_url).status == 404
         assert h.goto(f"{server.url}/casos/{case.pk}/").status == 404

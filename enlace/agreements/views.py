@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
-from enlace.core.uploads import read_decrypted
+from enlace.core.uploads import encrypted_file_response
 from enlace.sharing.access import access_by_id, audit_listing
 
 from . import actions, choices
@@ -183,16 +183,8 @@ def agreement_text_version(request, pk, version):
     if kept is None:
         raise Http404
     if request.GET.get("documento") and kept.stored_path:
-        try:
-            data = read_decrypted(kept.stored_path)
-        except ValidationError as exc:
-            return render(request, "core/error.html", {"title": _("Archivo no disponible"),
-                                                       "message": exc.messages[0]}, status=410)
-        response = HttpResponse(data, content_type=kept.mime)
-        safe = "".join(ch for ch in kept.filename if ch.isalnum() or ch in "._- ") or "documento"
-        response["Content-Disposition"] = f'attachment; filename="{safe}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return encrypted_file_response(request, stored_path=kept.stored_path, filename=kept.filename, mime=kept.mime,
+                                       fallback_name="documento")
     return render(request, "agreements/version.html", {"a": agreement, "v": kept})
 
 

@@ -227,3 +227,21 @@ def xlsx_rows(data: bytes, *, max_rows: int):
         raise damaged_spreadsheet() from None
     finally:
         workbook.close()
+
+
+def encrypted_file_response(request, *, stored_path: str, filename: str, mime: str, fallback_name: str):
+    """The download of a stored (encrypted) file, for a record the caller already read through the policy:
+    a safe attachment name, no type sniffing, and a translated 410 page when the file is gone or damaged."""
+    from django.http import HttpResponse
+    from django.shortcuts import render
+
+    try:
+        data = read_decrypted(stored_path)
+    except ValidationError as exc:
+        return render(request, "core/error.html", {"title": _("Archivo no disponible"), "message": exc.messages[0]},
+                      status=410)
+    response = HttpResponse(data, content_type=mime)
+    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ") or fallback_name
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -18,7 +18,7 @@ from enlace.audit.log import log_event
 from enlace.core.exports import xlsx_response
 from enlace.core.models import Country
 from enlace.core.pdf import pdf_response
-from enlace.core.uploads import read_decrypted
+from enlace.core.uploads import encrypted_file_response
 from enlace.sharing import policy
 from enlace.sharing.access import access_by_id, audit_listing
 
@@ -376,16 +376,8 @@ def download_attachment(request, pk):
     if gate:
         return gate
     att = access_attachment_by_id(request.user, pk, purpose=request.GET.get("purpose", "descarga"))
-    try:
-        data = read_decrypted(att.stored_path)
-    except ValidationError as exc:
-        return render(request, "core/error.html", {"title": _("Archivo no disponible"), "message": exc.messages[0]},
-                      status=410)
-    response = HttpResponse(data, content_type=att.mime)
-    safe = "".join(ch for ch in att.filename if ch.isalnum() or ch in "._- ") or "adjunto"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return encrypted_file_response(request, stored_path=att.stored_path, filename=att.filename, mime=att.mime,
+                                   fallback_name="adjunto")
 
 
 # --- responsiveness dashboard (ST) -----------------------------------------------------------------------

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlace.cases.models import Case
 from enlace.core.models import Country
-from enlace.core.uploads import read_decrypted
+from enlace.core.uploads import encrypted_file_response
 from enlace.sharing.access import access_by_id, audit_listing
 
 from . import actions
@@ -151,16 +151,8 @@ def document_file(request, pk):
     entry = access_by_id(TeamEntry, request.user, pk, purpose=request.GET.get("purpose", "descarga"))
     if entry.kind != TeamEntry.Kind.DOCUMENT or not entry.stored_path:
         raise Http404
-    try:
-        data = read_decrypted(entry.stored_path)
-    except ValidationError as exc:
-        return render(request, "core/error.html", {"title": _("Archivo no disponible"), "message": exc.messages[0]},
-                      status=410)
-    response = HttpResponse(data, content_type=entry.mime)
-    safe = "".join(ch for ch in entry.filename if ch.isalnum() or ch in "._- ") or "documento"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return encrypted_file_response(request, stored_path=entry.stored_path, filename=entry.filename, mime=entry.mime,
+                                   fallback_name="documento")
 
 
 @require_POST

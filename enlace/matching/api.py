@@ -15,6 +15,7 @@ from enlace.sharing.api import ProtectedReadOnlyViewSet, SharingFieldsSerializer
 from . import actions
 from .filters import HitNoticeFilter, ReleasedRecordFilter
 from .models import HitNotice, ReleasedRecord
+from .presentation import hide_unreadable_people
 
 
 class HitNoticeSerializer(SharingFieldsSerializer, serializers.ModelSerializer):
@@ -65,6 +66,13 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
     sharing_actions = {"judge": "judge", "request_release": "request_release", "decide_release": "decide_release",
                        "review_role": "review_role"}
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return hide_unreadable_people(self.request.user, page) if page is not None else None
+
+    def get_object(self):
+        return hide_unreadable_people(self.request.user, [super().get_object()])[0]
+
     @extend_schema(request=JudgementSerializer, responses=HitNoticeSerializer)
     @action(detail=True, methods=["post"])
     def judge(self, request, pk=None):
@@ -76,7 +84,7 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
                                           data.validated_data.get("note", ""))
         except ValidationError as exc:
             raise _invalid(exc) from None
-        return Response(HitNoticeSerializer(notice).data)
+        return Response(HitNoticeSerializer(hide_unreadable_people(request.user, [notice])[0]).data)
 
     @extend_schema(request=ReleaseRequestSerializer, responses={202: None})
     @action(detail=True, methods=["post"], url_path="request-release")
@@ -112,7 +120,7 @@ class HitNoticeViewSet(ProtectedReadOnlyViewSet):
             notice = actions.do_review_hit_role(request.user, notice)
         except ValidationError as exc:
             raise _invalid(exc) from None
-        return Response(HitNoticeSerializer(notice).data)
+        return Response(HitNoticeSerializer(hide_unreadable_people(request.user, [notice])[0]).data)
 
 
 class ReleasedRecordViewSet(ProtectedReadOnlyViewSet):

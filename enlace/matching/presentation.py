@@ -141,3 +141,22 @@ def contacts_to_ask(user, notice):
     contacts = list(authorised_contacts_for(user, country=notice.other_country.code)[:20])
     contacts.sort(key=lambda c: c.owner_institution_id != notice.other_institution_id)
     return contacts[:5]
+
+
+def hide_unreadable_people(user, notices):
+    """Keep a notice's own person only where the person's own policy shows it to ``user``.
+
+    A notice may be readable by a role that may not read case entities (a centre manager handles the
+    notices of stays); the entity's name must not reach it through the notice. One query for any
+    number of notices; only the loaded relation is hidden, the stored link is untouched."""
+    from enlace.cases.models import Entity
+
+    notices = list(notices)
+    ids = {n.own_person_id for n in notices if n.own_person_id}
+    if ids:
+        visible = set(Entity.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+        for n in notices:
+            if n.own_person_id and n.own_person_id not in visible:
+                # Hide the cached relation only: ``own_person_id`` stays, so a save could never drop the link.
+                n._state.fields_cache["own_person"] = None
+    return notices

@@ -18,7 +18,7 @@ from enlace.sharing.access import audit_listing
 from . import actions
 from .forms import JudgementForm
 from .models import HitNotice, access_hitnotice_by_id
-from .presentation import explanation_rows, probability_text
+from .presentation import explanation_rows, hide_unreadable_people, probability_text
 
 #: Open hits at or above this probability are near-certain: they stay in the hit list, not the queue.
 REVIEW_BAND_HIGH = 0.995
@@ -36,7 +36,7 @@ def review_queryset(user):
 
 def review_queue(request):
     can_judge = request.user.has_perm("matching.change_hitnotice")
-    notices = list(review_queryset(request.user)[:QUEUE_SIZE]) if can_judge else []
+    notices = hide_unreadable_people(request.user, review_queryset(request.user)[:QUEUE_SIZE]) if can_judge else []
     audit_listing(request.user, HitNotice, [n.pk for n in notices], query="revision")
     rows = [{"notice": n, "probability": probability_text(n.probability), "explanation": explanation_rows(n.explanation)}
             for n in notices]

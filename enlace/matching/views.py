@@ -16,7 +16,8 @@ from .filters import HitNoticeFilter
 from .forms import JudgementForm, ReleaseRequestForm
 from .models import HitNotice, ReleasedRecord, access_hitnotice_by_id
 from .actions import JUDGED, reply_hours
-from .presentation import contacts_to_ask, explanation_rows, history_rows, probability_text, released_rows, time_left_text
+from .presentation import (contacts_to_ask, explanation_rows, hide_unreadable_people, history_rows, probability_text,
+                           released_rows, time_left_text)
 
 
 def hit_list(request):
@@ -24,6 +25,7 @@ def hit_list(request):
                                                                           "own_person")
     filters = HitNoticeFilter(request.GET, queryset=qs)
     page = BoundedPaginator(filters.qs, 30).get_page(request.GET.get("page"))
+    page.object_list = hide_unreadable_people(request.user, page.object_list)
     audit_listing(request.user, HitNotice, [n.pk for n in page.object_list], query=request.GET.urlencode())
     return render(request, "matching/list.html", {"page": page, "filters": filters,
                                                   "status": request.GET.get("status", ""),
@@ -42,6 +44,7 @@ def _request_state(notice) -> str:
 
 def _detail_context(request, notice, **forms):
     user = request.user
+    hide_unreadable_people(user, [notice])
     released = (ReleasedRecord.objects.restrict(user, "view").filter(pair_key=notice.pair_key)
                 .exclude(owner_institution=notice.owner_institution))
     judged = notice.status in JUDGED

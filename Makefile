@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENLACE := $(PY) -m enlace.cli
 
-.PHONY: install install-test run test test-sqlite test-postgresql bench system-test-deps messages clean
+.PHONY: install install-test run test test-sqlite test-sqlite-all test-postgresql bench system-test-deps messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	@# followthemoney -> pyicu is built from source: it needs ICU headers, pkg-config and a C++ compiler.
@@ -55,8 +55,13 @@ system-test-deps:
 ## make test: the whole suite on SQLite, then on a real PostgreSQL started by the tests
 test: install-test test-sqlite test-postgresql
 
+# The whole-application crawls (leak probe, every page in a browser, words, API fuzzing) run once, on
+# PostgreSQL, the production database; everything else runs on both. `make test-sqlite-all` runs them on SQLite too.
 test-sqlite:
-	@echo "=== Enlace test suite on SQLite (embedded default) ==="
+	@echo "=== Enlace test suite on SQLite (embedded default; whole-application crawls run in the PostgreSQL pass) ==="
+	$(PY) -m pytest -m "not whole_app"
+
+test-sqlite-all:
 	$(PY) -m pytest
 
 test-postgresql:

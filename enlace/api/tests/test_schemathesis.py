@@ -30,6 +30,9 @@ from schemathesis import GenerationMode
 
 from enlace.testing import factories as f
 
+# A whole-application crawl: `make test` runs it once, in the PostgreSQL pass (see the Makefile).
+pytestmark = pytest.mark.whole_app
+
 EXAMPLES = int(os.environ.get("ENLACE_SCHEMATHESIS_EXAMPLES", "4"))
 _PARAM = re.compile(r"\{(\w+)\}")
 

@@ -52,6 +52,7 @@ def test_crisis_level_3_in_guatemala_reaches_mexico_and_honduras_inboxes_live(br
         manager.select_option("#id_level", "3")
         manager.fill("#id_reason", "Sobrecupo: 160 personas para 100 plazas")
         manager.click("button[name=set_level]")
+        manager.click("dialog#confirm-dialog[open] #confirm-ok")  # a level change asks first (data-confirm)
         manager.wait_for_selector("#crisis-level.crisis-3")
 
         for page in inboxes:

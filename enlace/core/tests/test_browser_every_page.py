@@ -25,6 +25,9 @@ from enlace.core.demo import DEMO_PASSWORD, load_core_demo, run_demo_loaders
 from enlace.testing import factories as f
 from enlace.testing.axe import content_key, horizontal_overflow, install, page_problems, settle, violations
 
+# A whole-application crawl: `make test` runs it once, in the PostgreSQL pass (see the Makefile).
+pytestmark = pytest.mark.whole_app
+
 DESKTOP, PHONE = 1366, 390
 HOME_COUNTRY = "GTM"  # one official per role; members from Guatemala, network roles from the ST-CRM
 

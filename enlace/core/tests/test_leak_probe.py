@@ -47,7 +47,7 @@ from django.db import connection
 from enlace.testing import canaries, crawl
 from enlace.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whole_app]
 
 SKIP = {
     "/cuenta/salir/": "ends the session the crawl is using",

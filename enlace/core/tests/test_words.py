@@ -37,7 +37,7 @@ from django.urls import Resolver404, resolve
 from enlace.testing import canaries, crawl, words
 from enlace.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whole_app]
 
 SKIP_PREFIXES = ("/cuenta/salir/", "/i18n/", "/api/", "/static/", "/media/", "/admin/", "/intercambio/eventos/")
 MAX_DEPTH = 3

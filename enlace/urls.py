@@ -12,7 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", include("enlace.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html"), name="api_docs"),
 ]
 
 # Each domain app names its web URL module and prefix in its AppConfig (``web_urls``,

@@ -72,6 +72,10 @@ def test_openapi_schema_and_local_docs():
     html = r.content.decode()
     assert "swagger" in html.lower()
     assert "cdn" not in html.lower() and "https://" not in html
+    # The page's language is declared and nothing inline is left for the CSP to refuse.
+    assert '<html lang="es">' in html and "<style>" not in html and "<script>" not in html
+    script = c.get(r.content.decode().split('<script src="')[-1].split('"')[0])
+    assert script.status_code == 200 and b'"validatorUrl": null' in script.content
 
 
 @pytest.mark.django_db

@@ -39,8 +39,14 @@ sys.path.insert(0, str(ROOT))
 SETTINGS = "bench.volume.bench_settings"
 
 # Pages beyond the menu entries: the searches and deep pages the issue measured.
+# Then the list pages under the menu entries that the volume fills (the review queue and the document
+# register were added in session 4); a page a focal point may not open is left out (listed in RESULTS.md).
 EXTRA_PAGES = ["/casos/?q=Hern%C3%A1ndez", "/casos/?page=1000", "/casos/entidades/?q=Hern%C3%A1ndez",
-               "/casos/entidades/?q=G1234", "/coincidencias/?page=200"]
+               "/casos/entidades/?q=G1234", "/casos/entidades/?q=Mar%C3%ADa%20Garc%C3%ADa", "/coincidencias/?page=200",
+               "/coincidencias/revision/", "/documentos/registro/", "/documentos/registro/?q=G1234", "/casos/mapa/",
+               "/intercambio/eventos/", "/intercambio/capacidad-de-respuesta/", "/intercambio/asistencia-juridica/",
+               "/intercambio/?page=500", "/centros/estancias/", "/directorio/autorizaciones/",
+               "/directorio/actores-clave/", "/legislacion/cuestionarios/", "/estadisticas/envios/"]
 API_LIMITS = (10, 100)
 
 
@@ -76,9 +82,21 @@ def _setup(args) -> dict:
     if Case.objects.unrestricted(reason="bench: is the volume there").count() < 1000:
         print("building the volume…", flush=True)
         info.update(build.build(users, scale=args.scale))
+    from enlace.matching.models import IndexedRecord
+
+    # A separate step (and re-entrant): a persistent database built once is indexed once.
+    if not getattr(args, "skip_index", False) and not IndexedRecord.objects.exists():
         print("indexing the matchable persons…", flush=True)
-        info.update(build.index_persons())
+        info.update(build.index_persons(workers=getattr(args, "index_workers", 2)))
     info["users"] = {c: u.pk for c, u in users.items()}
+    if "volume" not in info:  # a persistent database built earlier: its size from the statistics
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relname IN ('cases_case', "
+                        "'cases_entity', 'cases_link', 'matching_hitnotice', 'exchange_thread', "
+                        "'directory_contact', 'matching_indexedrecord')")
+            info["volume"] = {"rows (estimated)": dict(cur.fetchall())}
     return info
 
 
@@ -177,12 +195,15 @@ def _hit_checks(n: int = 100) -> dict:
 
 # --- the load ------------------------------------------------------------------------------------------
 
-async def _user(client, paths, deadline, results, errors, rng):
+async def _user(client, paths, deadline, results, errors, rng, think=None):
     # Every user walks all the paths in its own shuffled order, round after round: each endpoint is
-    # measured about as often as any other, whatever the level.
+    # measured about as often as any other, whatever the level. ``think`` = (min, max) seconds an
+    # official spends reading a page before the next click (uniform); None = closed loop, no pause.
     order = list(paths)
     rng.shuffle(order)
     i = 0
+    if think:  # officials do not all click at the same instant: start somewhere in a first reading
+        await asyncio.sleep(rng.uniform(0, think[1]))
     while time.perf_counter() < deadline:
         path = order[i % len(order)]
         i += 1
@@ -195,25 +216,37 @@ async def _user(client, paths, deadline, results, errors, rng):
             results.setdefault(path, []).append(ms)
         except Exception as exc:  # noqa: BLE001 - a timeout or a reset is a result of the load
             errors.append((path, type(exc).__name__))
+        if think:
+            await asyncio.sleep(max(0.0, min(rng.uniform(*think), deadline - time.perf_counter())))
 
 
-async def _level(base, creds, endpoints, users, seconds, seed):
+async def _level(base, creds, endpoints, users, seconds, seed, think=None):
     import httpx
 
     codes = sorted(creds)
     clients = []
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
     for i in range(users):
         c = creds[codes[i % len(codes)]]
         clients.append(httpx.AsyncClient(base_url=base, timeout=60.0, cookies={"sessionid": c["session"]},
+                                         limits=limits,
                                          headers={"Authorization": f"Token {c['token']}", "Accept-Language": "es"}))
     # Token and session both sent: the API authenticates by token, pages by session.
     results, errors = {}, []
     deadline = time.perf_counter() + seconds
-    await asyncio.gather(*(_user(cl, endpoints, deadline, results, errors, random.Random(seed + i))
+    await asyncio.gather(*(_user(cl, endpoints, deadline, results, errors, random.Random(seed + i), think)
                            for i, cl in enumerate(clients)))
     for cl in clients:
         await cl.aclose()
     return results, errors
+
+
+def _level_key(users: int, think) -> str:
+    return f"{users}" if not think else f"{users}t"
+
+
+def _level_title(key: str, think) -> str:
+    return f"{key} users" if not key.endswith("t") else f"{key[:-1]} officials ({think[0]:g}–{think[1]:g} s think)"
 
 
 def _api_path(url):
@@ -244,15 +277,19 @@ def _serve_and_load(args, env, creds, endpoints) -> dict:
             raise SystemExit(f"server did not start: see {var}/serve.log")
         # warm-up: every path once per worker (templates compiled, model loaded)
         asyncio.run(_level(base, creds, paths, args.workers * 2, 8, 1))
-        for level in args.levels:
+        runs = [(lv, None) for lv in args.levels] + [(lv, args.think) for lv in args.think_levels]
+        for level, think in runs:
+            key = _level_key(level, think)
             t = time.perf_counter()
-            results, errors = asyncio.run(_level(base, creds, paths, level, args.seconds, level))
+            seconds = args.think_seconds if think else args.seconds
+            results, errors = asyncio.run(_level(base, creds, paths, level, seconds, level, think))
             done = sum(len(v) for v in results.values())
-            out[level] = {"results": results, "errors": errors, "rps": done / (time.perf_counter() - t),
-                          "load": os.getloadavg()[0]}
+            out[key] = {"results": results, "errors": errors, "rps": done / (time.perf_counter() - t),
+                        "load": os.getloadavg()[0]}
             every = [v for vals in results.values() for v in vals]
-            print(f"{level} users: {done} requests, {out[level]['rps']:.1f}/s, p50 {statistics.median(every):.0f} ms, "
-                  f"p95 {pct(every, 95):.0f} ms, max {max(every):.0f} ms, {len(errors)} errors", flush=True)
+            print(f"{_level_title(key, args.think)}: {done} requests, {out[key]['rps']:.1f}/s, "
+                  f"p50 {statistics.median(every):.0f} ms, p95 {pct(every, 95):.0f} ms, max {max(every):.0f} ms, "
+                  f"{len(errors)} errors, load {out[key]['load']:.1f}", flush=True)
     finally:
         server.terminate()
         try:
@@ -270,6 +307,8 @@ def _child(args):
     endpoints = _endpoints(info["users"])
     info["endpoints"] = endpoints
     info["query_counts"] = _query_counts(info["users"], endpoints)
+    info["skipped"] = [e for e in endpoints if any(isinstance(x, str) for x in info["query_counts"][e])]
+    info["endpoints"] = [e for e in endpoints if e not in info["skipped"]]
     info["credentials"] = _credentials(info["users"])
     info.pop("person_ids_sample", None)
     print("@@" + json.dumps(info, default=str))
@@ -279,14 +318,30 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--levels", default="1,20,50")
-    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--seconds", type=int, default=30, help="seconds per closed-loop level")
+    ap.add_argument("--think", default="3-10",
+                    help="MIN-MAX seconds an official reads a page before the next click (uniform), for --think-levels")
+    ap.add_argument("--think-levels", default="",
+                    help="user counts run again with think time, e.g. 20,50 (officials, not a saturating loop)")
+    ap.add_argument("--think-seconds", type=int, default=120, help="seconds per think-time level")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--child", choices=["setup", "hits"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["setup", "hits", "build"], help=argparse.SUPPRESS)
+    ap.add_argument("--build-only", action="store_true",
+                    help="build (and index) the volume into DATABASE_URL, print the timings, no load test")
+    ap.add_argument("--skip-index", action="store_true", help="build without filling the matching index")
+    ap.add_argument("--index-workers", type=int, default=2, help="processes normalising persons for the index")
     ap.add_argument("--label", default="", help="a note for RESULTS.md (what changed since the last run)")
     args = ap.parse_args(argv)
     args.levels = [int(x) for x in args.levels.split(",") if x]
+    args.think_levels = [int(x) for x in args.think_levels.split(",") if x]
+    args.think = tuple(float(x) for x in args.think.split("-", 1))
     if args.child == "setup":
         _child(args)
+        return 0
+    if args.child == "build":
+        info = _setup(args)
+        info.pop("person_ids_sample", None)
+        print("@@" + json.dumps(info, default=str))
         return 0
     if args.child == "hits":
         print("@@" + json.dumps(_hit_checks()))
@@ -294,6 +349,27 @@ def main(argv=None) -> int:
 
     cluster = None
     url = os.environ.get("DATABASE_URL")
+    if args.build_only:
+        if not url:
+            raise SystemExit("--build-only needs DATABASE_URL (a persistent database; see RESULTS.md)")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONPATH": str(ROOT),
+               "ENLACE_VAR_DIR": tempfile.mkdtemp(prefix="enlace-bench-volume-"), "ENLACE_LOG_LEVEL": "WARNING"}
+        cmd = [sys.executable, __file__, "--child", "build", "--scale", str(args.scale),
+               "--index-workers", str(args.index_workers)] + (["--skip-index"] if args.skip_index else [])
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        info = {}
+        for line in proc.stdout:  # progress as it comes (a 1 M build runs for tens of minutes)
+            if line.startswith("@@"):
+                info = json.loads(line[2:])
+            else:
+                print(f"{time.perf_counter() - t0:7.0f} s  {line}", end="", flush=True)
+        if proc.wait():
+            raise SystemExit(f"build failed ({proc.returncode})")
+        info.pop("users", None)
+        info.pop("templates", None)
+        print(f"build: {time.perf_counter() - t0:.0f} s {json.dumps(info)}", flush=True)
+        return 0
     if not url:
         from bench.centres.run import Cluster
 
@@ -324,43 +400,58 @@ def main(argv=None) -> int:
 
 def _report(args, info, hits, load, version):
     endpoints = info["endpoints"]
-    head = ["| endpoint | queries |"] + [f" {lv} users p50 / p95 / max ms |" for lv in args.levels]
-    lines = ["".join(head), "|---|---|" + "---|" * len(args.levels)]
+    keys = list(load)
+    head = ["| endpoint | queries |"] + [f" {_level_title(k, args.think)} p50 / p95 / max ms |" for k in keys]
+    lines = ["".join(head), "|---|---|" + "---|" * len(keys)]
     for e in endpoints:
         path = _api_path(e)
         qc = info["query_counts"].get(e, [])
         qtxt = " / ".join(str(x) for x in qc)
         row = f"| `{path}` | {qtxt} |"
-        for lv in args.levels:
-            v = load[lv]["results"].get(path)
+        for k in keys:
+            v = load[k]["results"].get(path)
             row += f" {statistics.median(v):.0f} / {pct(v, 95):.0f} / {max(v):.0f} |" if v else " — |"
         lines.append(row)
     total = "| **all** | |"
-    for lv in args.levels:
-        every = [x for vals in load[lv]["results"].values() for x in vals]
+    for k in keys:
+        every = [x for vals in load[k]["results"].values() for x in vals]
         total += f" {statistics.median(every):.0f} / {pct(every, 95):.0f} / {max(every):.0f} |"
     lines.append(total)
-    rps = ", ".join(f"{lv} users {load[lv]['rps']:.1f} req/s (load {load[lv]['load']:.1f}, "
-                    f"{len(load[lv]['errors'])} errors)" for lv in args.levels)
+    over = {k: sorted({_short(p) for p, vals in load[k]["results"].items() if pct(vals, 95) > 300}) for k in keys}
+    rps = ", ".join(f"{_level_title(k, args.think)} {load[k]['rps']:.1f} req/s "
+                    f"(load {load[k]['load']:.1f}, {len(load[k]['errors'])} errors, "
+                    f"{sum(len(v) for v in load[k]['results'].values())} requests)" for k in keys)
     vol = info.get("volume", {})
+    think = (f" Think-time levels: each official waits {args.think[0]:g}–{args.think[1]:g} s (uniform) after a "
+             f"response before the next click, {args.think_seconds} s per level." if args.think_levels else "")
     section = (f"\n## {datetime.datetime.now():%Y-%m-%d %H:%M} — scale {args.scale:g}, {args.workers} workers, "
-               f"{args.seconds} s per level{' — ' + args.label if args.label else ''}\n\n"
+               f"{args.seconds} s per closed level{' — ' + args.label if args.label else ''}\n\n"
                f"{version}, durable settings; {platform.python_version()}, {os.cpu_count()} CPUs shared with other "
                f"work. Volume: {json.dumps(vol)}; build {json.dumps(info.get('timings', {}))}; matching index "
-               f"{info.get('indexed_persons', '—')} persons in {info.get('index_s', '—')} s.\n\n"
+               f"{info.get('indexed_persons', '—')} persons in {info.get('index_s', '—')} s.{think}\n\n"
                f"Throughput: {rps}.\n\n"
                f"Online hit check in a fresh process (after a restart): first {hits['first_ms']} ms, hundredth "
                f"{hits['hundredth_ms']} ms, p50 {hits['p50_ms']} ms over {hits['checks']} checks "
                f"(the in-memory index took 68 s for the first at 256 000 persons).\n\n"
-               "Queries per request: API lists at `?limit=10` / `?limit=100` (equal = independent of page size).\n\n"
+               + "".join(f"p95 over 300 ms at {_level_title(k, args.think)}: {', '.join(v) or 'none'}.\n" for k, v in over.items())
+               + "\nQueries per request: API lists at `?limit=10` / `?limit=100` (equal = independent of page size).\n\n"
                + "\n".join(lines) + "\n")
-    errors = [e for lv in args.levels for e in load[lv]["errors"]]
+    errors = [e for k in keys for e in load[k]["errors"]]
     if errors:
         section += f"\nErrors/non-200: {sorted(set(map(str, errors)))[:20]}\n"
+    if info.get("skipped"):
+        section += f"\nNot measured (not 200 for a focal point): {', '.join(info['skipped'])}\n"
     path = HERE / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.write_text(text + section, encoding="utf-8")
+    marker = "Newest first. Load average beside each level (2 cores).\n"
+    # newest run first, under the "Runs" heading
+    text = text.replace(marker, marker + section, 1) if marker in text else text + section
+    path.write_text(text, encoding="utf-8")
     print(section)
+
+
+def _short(path: str) -> str:
+    return path.split("?limit=")[0].rstrip("?&")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from enlace.api.parsers import FormParser, JSONParser, MultiPartParser  # bounde
 from enlace.sharing.access import access_by_id
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 
-from . import actions
+from . import actions, importing
 from .filters import CaseFilter, EntityFilter, ImportBatchFilter, LinkFilter, RouteLegFilter
 from .ftm import case_to_ftm
 from .models import Case, Entity, ImportBatch, Link, ModusOperandiTag, RouteLeg
@@ -105,13 +106,39 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ImportUploadSerializer(serializers.Serializer):
-    case = serializers.IntegerField()
-    file = serializers.FileField()
-
-
 class ImportRunSerializer(serializers.Serializer):
     mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class ImportUploadSerializer(ImportRunSerializer):
+    case = serializers.IntegerField()
+    file = serializers.FileField()
+    run = serializers.BooleanField(default=False, help_text="Check and queue the import at once (202).")
+
+
+class ImportProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["", "queued", "running", "done", "failed"])
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ImportBatch.Status.choices)
+    imported_count = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
+class ImportQueuedSerializer(ImportBatchSerializer):
+    progress = ImportProgressSerializer()
+    url = serializers.URLField()
+    progress_url = serializers.URLField()
+
+    class Meta(ImportBatchSerializer.Meta):
+        fields = [*ImportBatchSerializer.Meta.fields, "progress", "url", "progress_url"]
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    """``{"error": {"status", "code", "message", "fields", "batch", "lines"}}``."""
+
+    error = serializers.DictField()
 
 
 class RoleReviewSerializer(serializers.Serializer):
@@ -231,11 +258,17 @@ class ImportBatchViewSet(_Base):
     serializer_class = ImportBatchSerializer
     filterset_class = ImportBatchFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    sharing_actions = {"run": "change"}
+    sharing_actions = {"run": "change", "progress": "view"}
 
-    @extend_schema(request=ImportUploadSerializer, responses=ImportBatchSerializer)
+    @extend_schema(request=ImportUploadSerializer, responses={
+        201: ImportBatchSerializer,
+        202: OpenApiResponse(ImportQueuedSerializer, description="``run: true``: the import was queued; poll "
+                             "``progress_url`` (or the batch) until ``state`` is ``done`` or ``failed``."),
+        400: OpenApiResponse(ImportErrorSerializer, description="Bad file, or (``run: true``) line-level errors: "
+                             "nothing imported.")})
     def create(self, request):
-        """Upload a file for a case: checked, stored encrypted, header guessed. Run it with ``/run/``."""
+        """Upload a file for a case: checked, stored encrypted, header guessed. Run it with ``/run/``, or at
+        once with ``run: true`` (then answered like ``/run/``: 202 and the progress URL)."""
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         case = _case_for_write(request, upload.validated_data["case"])
@@ -243,20 +276,74 @@ class ImportBatchViewSet(_Base):
             batch = actions.do_upload_import(request.user, case, upload.validated_data["file"])
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from None
-        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+        if not upload.validated_data.get("run"):
+            return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+        return self._queue(request, batch, upload.validated_data.get("mapping"))
 
-    @extend_schema(request=ImportRunSerializer, responses=ImportBatchSerializer)
+    @extend_schema(request=ImportRunSerializer, responses={
+        202: OpenApiResponse(ImportQueuedSerializer, description="Queued: poll ``progress_url`` (or the batch) "
+                             "until ``state`` is ``done`` or ``failed``."),
+        400: OpenApiResponse(ImportErrorSerializer, description="Line-level errors (``error.lines``: line, column, "
+                             "message): nothing imported.")})
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
-        """Validate every line and import all of it, or nothing (``status: failed`` with ``errors``)."""
+        """Check every line now (errors answer 400 at once, nothing imported), then import all of it in the
+        background (``enlace worker``): 202 with the URL to poll."""
         batch = self.get_object()
         params = ImportRunSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        return self._queue(request, batch, params.validated_data.get("mapping"))
+
+    def _queue(self, request, batch, mapping):
+        from .tasks import queue_import
+
         try:
-            if "mapping" in params.validated_data and batch.file_format != ImportBatch.Format.FTM:
-                batch = actions.do_set_import_mapping(request.user, batch, params.validated_data["mapping"])
-            batch = actions.do_run_import(request.user, batch)
+            if batch.status == ImportBatch.Status.IMPORTED:
+                raise DjangoValidationError(_("Esta importación ya se realizó."))
+            if mapping and batch.file_format != ImportBatch.Format.FTM:  # multipart gives {} when absent
+                batch = actions.do_set_import_mapping(request.user, batch, mapping)
+            if importing.line_errors(batch):
+                # The same action records the failure (audited, nothing imported) and the errors, at once.
+                batch = actions.do_run_import(request.user, batch)
+                return Response(_import_error(batch), status=status.HTTP_400_BAD_REQUEST)
+            queue_import(request.user, batch)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"non_field_errors": exc.messages}) from None
-        code = status.HTTP_200_OK if batch.status == ImportBatch.Status.IMPORTED else status.HTTP_400_BAD_REQUEST
-        return Response(ImportBatchSerializer(batch).data, status=code)
+        batch.refresh_from_db()
+        body = _queued(request, batch)
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["progress_url"]})
+
+    @extend_schema(request=None, responses=ImportProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """How far the import got (``state``: queued, running, done, failed), for polling.
+
+        Counts and states only: no audit read event (a poll every second would flood the chain, and
+        it would wait on the import's open transaction)."""
+        batch = ImportBatch.objects.restrict(request.user, "view").filter(pk=pk).first()
+        if batch is None:
+            raise Http404
+        return Response(_progress(batch))
+
+
+def _progress(batch) -> dict:
+    progress = importing.get_progress(batch.pk) or {}
+    state = progress.get("state") or {ImportBatch.Status.IMPORTED: "done",
+                                      ImportBatch.Status.FAILED: "failed"}.get(batch.status, "")
+    return {"id": batch.pk, "state": state, "done": progress.get("done", 0),
+            "total": progress.get("total") or batch.total_rows, "status": batch.status,
+            "imported_count": batch.imported_count, "errors": batch.errors if state in ("done", "failed") else []}
+
+
+def _queued(request, batch) -> dict:
+    return {**ImportBatchSerializer(batch).data, "progress": _progress(batch),
+            "url": request.build_absolute_uri(reverse("api:cases_api:case-import-detail", args=[batch.pk])),
+            "progress_url": request.build_absolute_uri(reverse("api:cases_api:case-import-progress", args=[batch.pk]))}
+
+
+def _import_error(batch) -> dict:
+    """The uniform error body, with every line-level error (line, column, letter, message) in ``lines``."""
+    message = _("El archivo tiene errores: no se importó nada. Corrija las líneas indicadas y vuelva a subirlo.")
+    return {"error": {"status": 400, "code": "import_invalid", "message": message,
+                      "fields": {"file": [importing.error_text(e) for e in batch.errors[:100]]},
+                      "batch": batch.pk, "lines": batch.errors}}

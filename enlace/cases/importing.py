@@ -572,3 +572,20 @@ def get_progress(batch_pk: int) -> dict | None:
 
     row = Progress.objects.filter(key=progress_key(batch_pk)).values("done", "total", "state").first()
     return row
+
+
+def line_errors(batch) -> list[dict]:
+    """The line-level errors of a batch's file under its mapping, without writing anything (the fast,
+    first pass of ``do_run_import``): the API answers an invalid file at once, before queueing it."""
+    from enlace.core.uploads import read_decrypted
+
+    errors: list[dict] = []
+    parse_rows(read_decrypted(batch.stored_path), batch.file_format, batch.mapping, errors)
+    return errors[:1000]
+
+
+def error_text(error: dict) -> str:
+    """One line-level error as a sentence: «línea 2, columna «funcion»: …»."""
+    return _("línea %(line)s, columna «%(col)s»: %(msg)s") % {"line": error.get("line"),
+                                                              "col": error.get("column") or "—",
+                                                              "msg": error.get("message", "")}

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from enlace.api.parsers import MultiPartParser  # bounded, no NUL (issue 16)
 from enlace.sharing.access import access_by_id
 from enlace.sharing.api import ProtectedViewSetMixin, SharingFieldsSerializer
 
+from enlace.sharing.policy import Distribution
+
 from . import actions, choices, figures
+from .forms import NO_PUBLIC
 from .filters import CentreFilter, CrisisLevelFilter, FigureSetFilter, StayFilter
 from .models import Centre, CrisisLevel, FigureSet, Stay
 
@@ -229,3 +234,61 @@ def occupancy(request):
          "cells": [{"nationality": k[0], "sex": k[1], "age_band": k[2], "vulnerability": k[3], "count": n}
                    for k, n in sorted(b.cells.items())]} for b in blocks],
         "charts": figures.chart_series(blocks)})
+
+
+class FigureImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The XLSX template (``/centros/cifras/plantilla.xlsx``), filled in.")
+    distribution = serializers.ChoiceField(choices=NO_PUBLIC, default=Distribution.NETWORK)
+
+
+class FigureImportProgressSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    done = serializers.IntegerField(help_text="Lines read so far.")
+    sets = serializers.IntegerField(help_text="Figure sets imported (when done).")
+    errors = serializers.ListField(child=serializers.CharField(), help_text="«línea N, columna X: …» (when failed).")
+    progress_url = serializers.URLField()
+
+
+def _figure_import_body(request, token) -> dict:
+    from enlace.jobs.models import Progress
+
+    from .tasks import progress_key
+
+    progress = Progress.objects.filter(key=progress_key(token), user_id=request.user.pk).first()
+    if progress is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("api:centres_api:figure-import-progress", args=[token]))
+    return {"state": progress.state, "done": progress.done, "sets": progress.result.get("sets", 0),
+            "errors": progress.result.get("errors", []), "progress_url": url}
+
+
+@extend_schema(request={"multipart/form-data": FigureImportSerializer}, responses={
+    202: OpenApiResponse(FigureImportProgressSerializer, description="Queued: poll ``progress_url`` until "
+                         "``state`` is ``done`` or ``failed`` (then ``errors`` lists every line and column)."),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Not an XLSX, empty or too large (uniform error body).")})
+@api_view(["POST"])
+@parser_classes([MultiPartParser])
+def figures_import(request):
+    """Import occupancy figures of centres not registered in Enlace from the XLSX template, in the
+    background (``enlace worker``): all of the file or nothing."""
+    if not request.user.has_perm("centres.add_figureset"):
+        raise Http404
+    data = FigureImportSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    from .tasks import queue_figures_import
+
+    try:
+        token = queue_figures_import(request.user, data.validated_data["file"], data.validated_data["distribution"])
+    except DjangoValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    body = _figure_import_body(request, token)
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["progress_url"]})
+
+
+@extend_schema(responses=FigureImportProgressSerializer)
+@api_view(["GET"])
+def figures_import_progress(request, token):
+    """How far a figures import got; only for the official who sent the file (else 404)."""
+    if not request.user.has_perm("centres.add_figureset"):
+        raise Http404
+    return Response(_figure_import_body(request, token))

@@ -48,8 +48,20 @@ def _int(value, *, minimum=0):
 
 def parse(upload) -> list[dict]:
     """Rows of a template upload, or ``ValidationError`` listing every error as «línea N, columna X: …»."""
+    check_upload(upload)
+    return parse_bytes(b"".join(upload.chunks()))
+
+
+def check_upload(upload) -> None:
+    """What is checked at once, in the request (size, kind); the lines are checked by the task."""
     validate_upload(upload, kinds=("office",))
-    data = b"".join(upload.chunks())
+
+
+PROGRESS_EVERY = 500
+
+
+def parse_bytes(data: bytes, progress=None) -> list[dict]:
+    """``parse`` of the file's bytes (in the worker); ``progress(lines_read)`` every few hundred lines."""
     rows = xlsx_rows(data, max_rows=MAX_ROWS + 1)
     try:
         header = next(rows)
@@ -113,6 +125,8 @@ def parse(upload) -> list[dict]:
         except (TypeError, ValueError):
             err("count", _("número entero mayor que cero"))
         out.append(rec)
+        if progress and line % PROGRESS_EVERY == 0:
+            progress(line - 1)
         if len(errors) > 200:
             break
     if errors:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("ocupacion/calcular/", views.figures_compute, name="compute"),
     path("cifras/", views.figureset_list, name="figuresets"),
     path("cifras/importar/", views.figures_import, name="import"),
+    path("cifras/importar/<slug:token>/", views.figures_import_status, name="import_status"),
     path("cifras/plantilla.xlsx", views.figures_template, name="template"),
     path("buenas-practicas/", views.practice_list, name="practices"),
     path("buenas-practicas/nueva/", views.practice_create, name="practice_create"),

@@ -702,16 +702,50 @@ def figures_import(request):
     _perm(request.user, "centres.add_figureset")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        from .tasks import queue_figures_import
+
+        # Issue 17: the lines are read and imported by a task (``enlace worker``); size and kind are checked now.
         try:
-            rows = importing.parse(form.cleaned_data["file"])
-            sets = actions.do_import_figures(request.user, rows, distribution=form.cleaned_data["distribution"],
-                                             file_name=form.cleaned_data["file"].name)
+            token = queue_figures_import(request.user, form.cleaned_data["file"], form.cleaned_data["distribution"])
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, _("Importadas %(n)s series de cifras.") % {"n": len(sets)})
-            return redirect("centres:figuresets")
+            progress = _figures_progress(request, token)
+            if progress.state == "done":  # already finished (a fast worker, or the tests' immediate backend)
+                messages.success(request, _("Importadas %(n)s series de cifras.") % {"n": progress.result.get("sets", 0)})
+                return redirect("centres:figuresets")
+            if progress.state != "failed":
+                return redirect("centres:import_status", token=token)
+            form.add_error("file", progress.result.get("errors") or [_("No se importó nada.")])
     return render(request, "centres/import.html", {"form": form}, status=_status(request))
+
+
+def _figures_progress(request, token):
+    """The progress of a figures import, for the official who queued it only (else 404)."""
+    from enlace.jobs.models import Progress
+
+    from .tasks import progress_key
+
+    progress = Progress.objects.filter(key=progress_key(token), user_id=request.user.pk).first()
+    if progress is None:
+        raise Http404
+    return progress
+
+
+@login_required
+def figures_import_status(request, token):
+    """Polled every second while the import runs (counts only, no write); then its outcome."""
+    _perm(request.user, "centres.add_figureset")
+    progress = _figures_progress(request, token)
+    running = progress.state in ("queued", "running")
+    context = {"progress": progress, "token": token, "running": running,
+               "errors": progress.result.get("errors", []), "sets": progress.result.get("sets", 0)}
+    if request.htmx:
+        response = render(request, "centres/_import_progress.html", context)
+        if not running:
+            response["HX-Refresh"] = "true"  # finished: the full page shows the outcome
+        return response
+    return render(request, "centres/import_status.html", context)
 
 
 @login_required

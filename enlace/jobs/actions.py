@@ -51,10 +51,12 @@ def close_side() -> None:
         _local.conn = None
 
 
-def queue_progress(key: str, total: int = 0, task_id: str = "") -> Progress:
+def queue_progress(key: str, total: int = 0, task_id: str = "", user_id: int | None = None) -> Progress:
     """A task was queued (written in the caller's transaction, with the task row itself)."""
-    progress, _created = Progress.objects.update_or_create(
-        key=key, defaults={"state": Progress.State.QUEUED, "done": 0, "total": total, "task_id": str(task_id)})
+    defaults = {"state": Progress.State.QUEUED, "done": 0, "total": total, "task_id": str(task_id)}
+    if user_id is not None:
+        defaults["user_id"] = user_id
+    progress, _created = Progress.objects.update_or_create(key=key, defaults=defaults)
     return progress
 
 
@@ -79,9 +81,12 @@ def report_progress(key: str, *, done: int | None = None, total: int | None = No
         return False
 
 
-def finish_progress(key: str, *, state: str, done: int | None = None, total: int | None = None) -> None:
+def finish_progress(key: str, *, state: str, done: int | None = None, total: int | None = None,
+                    result: dict | None = None) -> None:
     """The final state, written on the ordinary connection after the task's transaction committed."""
     values = {"state": state, "updated_at": timezone.now()}
+    if result is not None:
+        values["result"] = result
     if done is not None:
         values["done"] = done
     if total is not None:

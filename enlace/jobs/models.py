@@ -28,6 +28,11 @@ class Progress(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # The queued task (django-tasks result id): when its worker dies too often, the bar shows "failed".
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Who queued it, when only they may read it (a progress without a record of its own, e.g. the
+    # centres figures import): an id, not a foreign key — bookkeeping that outlives nobody's account.
+    user_id = models.PositiveIntegerField(null=True, blank=True)
+    # The task's outcome for its page (counts, ids and line-level messages; never personal data).
+    result = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

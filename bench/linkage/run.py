@@ -5,7 +5,7 @@ candidate generation, time and memory of the batch, latency online.
     .venv/bin/python bench/linkage/run.py                                   # every source, 100k
     .venv/bin/python bench/linkage/run.py --sizes 100000,1000000            # and 1M where the source is that large
     .venv/bin/python bench/linkage/run.py --sources generator --sizes 1000000 --skip-online
-    .venv/bin/python bench/linkage/run.py --sources generator --reviews 500  # recall before/after reviewed pairs
+    .venv/bin/python bench/linkage/run.py --sources generator --reviews 200,500  # recall before/after reviewed pairs
 
 Sources: ``generator`` (bench/linkage/generate.py, seed 42), ``alt`` (bench/linkage/sources/
 alt_generator.py: another author's assumptions, seed 42), ``febrl`` (FEBRL 4 from the
@@ -202,7 +202,7 @@ def bench_size(n: int, args, source: str = "generator") -> dict:
     if args.reviews and model:
         from reviews import review_experiment
 
-        res["reviews"] = review_experiment(path, truth, model, args.reviews, OUT, tag)
+        res["reviews"] = review_experiment(path, truth, model, args.reviews.split(","), OUT, tag)
     if not args.skip_online and n > args.queries:
         script = ONLINE_SCRIPT.format(root=ROOT, path=path, queries=args.queries, model=model)
         code, out, err, wall, peak = run_measured([PY, "-c", script])
@@ -225,10 +225,9 @@ def verdict(r: dict) -> list[str]:
         lines.append(f"  candidates: reachable share {bl['reachable_share']:.4f} of {bl['true_pairs']} true pairs, "
                      f"{bl['candidates_per_record']} candidates/record ({bl['candidate_pairs']} pairs)")
     if "reviews" in r:
-        rv = r["reviews"]
-        lines.append(f"  reviews: {rv['reviewed']} pairs reviewed ({rv['judged_same']} same): recall at precision "
-                     f">= {rv['precision_floor']}: {rv['before']['recall']:.4f} -> {rv['after']['recall']:.4f} "
-                     f"(precision {rv['before']['precision']:.4f} -> {rv['after']['precision']:.4f})")
+        from reviews import verdict_lines
+
+        lines += verdict_lines(r["reviews"])
     lines += [
         f"  precision {q['precision']:.4f}  recall {q['recall']:.4f}  F1 {q['f1']:.4f}   "
         f"(true pairs {q['true_pairs']}, predicted {q['predicted_pairs']}, FP {q['fp']} of which relatives "
@@ -262,7 +261,7 @@ def main(argv=None):
     ap.add_argument("--sources", default="generator,alt,febrl", help="comma-separated: generator, alt, febrl")
     ap.add_argument("--model", choices=("data", "shipped"), default="data",
                     help="estimate the model from each source's records (default) or use the shipped one")
-    ap.add_argument("--reviews", type=int, default=0, help="simulate N reviewed pairs and re-estimate")
+    ap.add_argument("--reviews", default="", help="simulate N reviewed pairs and re-estimate (rounds: 200,500)")
     args = ap.parse_args(argv)
     os.makedirs(OUT, exist_ok=True)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]

@@ -23,7 +23,7 @@ from enlace.sharing.access import require
 from enlace.sharing.actions import do_create_sharing_group
 from enlace.sharing.policy import Distribution, can
 
-from .models import HitNotice, ReleasedRecord
+from .models import HitNotice, ReleasedRecord, UncertainPair
 
 JUDGED = {HitNotice.Status.SAME, HitNotice.Status.NOT_SAME, HitNotice.Status.UNSURE}
 MATCH_FIELDS = ("given_names", "surname_1", "surname_2", "sex", "dob", "nationality", "doc_number", "phone")
@@ -127,9 +127,16 @@ def do_record_hit(person_a, rec_a: dict, person_b, rec_b: dict, probability: flo
     """
     if rec_a["source_country"] == rec_b["source_country"]:
         raise ValueError("hits are only between different countries")
+    key = pair_key(rec_a["record_id"], rec_b["record_id"])
     existing = {(n.own_record_id, n.other_record_id): n for n in HitNotice.objects.unrestricted(
-        reason="matching: existing notices of a pair, before recording a hit").filter(
-        pair_key=pair_key(rec_a["record_id"], rec_b["record_id"]))}
+        reason="matching: existing notices of a pair, before recording a hit").filter(pair_key=key)}
+    band = UncertainPair.objects.unrestricted(reason="matching: reviewed or open pair, before recording a hit").filter(
+        pair_key=key).first()
+    if (band is not None and band.status == UncertainPair.Status.NOT_SAME) or any(
+            n.status == HitNotice.Status.NOT_SAME for n in existing.values()):
+        return []  # a reviewer said "not the same person": never proposed again, whatever the score
+    if band is not None and band.status == UncertainPair.Status.OPEN:
+        do_close_uncertain_pair(band, status=UncertainPair.Status.PROMOTED, reason="scored above the hit threshold")
     conflict = roles_conflict(getattr(person_a, "role", ""), getattr(person_b, "role", ""))
     created = []
     for person, own, other, other_person in ((person_a, rec_a, rec_b, person_b), (person_b, rec_b, rec_a, person_a)):
@@ -163,9 +170,13 @@ def do_withdraw_hits(record_id: str, reason: str = "") -> int:
 
     notices = list(HitNotice.objects.unrestricted(reason="matching: hits of a record that left matching")
                    .filter(Q(own_record_id=record_id) | Q(other_record_id=record_id))
-                   .exclude(status=HitNotice.Status.WITHDRAWN))
+                   .exclude(status__in=(HitNotice.Status.WITHDRAWN, HitNotice.Status.NOT_SAME)))
     for notice in notices:
         do_withdraw_hit_notice(notice, reason=reason)
+    for pair in UncertainPair.objects.unrestricted(reason="matching: uncertain pairs of a record that left matching"
+                                                   ).filter(Q(own_record_id=record_id) | Q(other_record_id=record_id),
+                                                            status=UncertainPair.Status.OPEN):
+        do_close_uncertain_pair(pair, status=UncertainPair.Status.WITHDRAWN, reason=reason)
     return len(notices)
 
 
@@ -416,3 +427,100 @@ def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str,
                   title=_("Una consulta de %(country)s coincide con un registro suyo")
                   % {"country": user.institution.country.name})
     return asker
+
+
+# --- the uncertain band: pairs below the hit threshold, for the owner's reviewers only ----------------
+
+@transaction.atomic
+def do_save_uncertain_pair(person, own: dict, other: dict, probability: float,
+                           explanation: dict) -> tuple[UncertainPair | None, bool]:
+    """Store (or refresh) a pair the online check scored in the uncertain band (system action).
+
+    Nothing is sent to the other country and nobody is notified: the pair waits in the owning
+    institution's review queue. A pair already reviewed, already a hit or judged "not the same" on
+    either side is left alone (never proposed again). Returns ``(pair, created)``; one audit event
+    when something changed.
+    """
+    key = pair_key(own["record_id"], other["record_id"])
+    if HitNotice.objects.unrestricted(reason="matching: is the uncertain pair already a hit").filter(
+            pair_key=key).exists():
+        return None, False
+    pair = UncertainPair.objects.unrestricted(reason="matching: existing uncertain pair").select_for_update().filter(
+        pair_key=key).first()
+    if pair is not None and pair.status != UncertainPair.Status.OPEN:
+        return pair, False
+    if pair is not None:
+        # refreshed from either side's check; its owner (the side that found it first) stays
+        explanation = _own_fields_only(explanation, own if pair.own_record_id == own["record_id"] else other)
+        if round(pair.probability, 4) == round(probability, 4) and pair.explanation == explanation:
+            return pair, False
+        before = {"probability": round(pair.probability, 4)}
+        pair.probability, pair.explanation, pair.model_version = probability, explanation, _model_version()
+        pair.save(update_fields=["probability", "explanation", "model_version", "updated_at"])
+        log_event("write", obj=pair, before=before, after={"probability": round(probability, 4)},
+                  detail={"channel": "engine"})
+        return pair, False
+    pair = UncertainPair(own_person=person, own_record_id=own["record_id"], other_record_id=other["record_id"],
+                         pair_key=key, owner_institution=person.owner_institution,
+                         distribution=Distribution.INSTITUTION,
+                         other_country=Country.objects.get(code=other["source_country"]), probability=probability,
+                         explanation=_own_fields_only(explanation, own), model_version=_model_version())
+    pair.clean_sharing()
+    pair.save()
+    log_event("write", obj=pair, after={"status": pair.status, "probability": round(probability, 4)},
+              detail={"channel": "engine"})
+    return pair, True
+
+
+@transaction.atomic
+def do_close_uncertain_pair(pair: UncertainPair, *, status: str, reason: str = "") -> UncertainPair:
+    """Close an open uncertain pair without a verdict (system action, one audit event): it became a hit
+    by its score (``promoted``) or a record left matching or the band (``withdrawn``)."""
+    before = pair.status
+    pair.status = status
+    pair.save(update_fields=["status", "updated_at"])
+    log_event("write", obj=pair, before={"status": before}, after={"status": status}, purpose=reason)
+    return pair
+
+
+@transaction.atomic
+def do_judge_uncertain_pair(user, pair: UncertainPair, verdict: str, note: str = "") -> UncertainPair:
+    """A reviewer of the owning institution says whether the pair is the same person (final).
+
+    "The same person": the pair becomes an ordinary hit on both sides through ``do_record_hit``
+    (notices, notifications, reply deadline and audit as any hit), the reviewer's own side already
+    judged the same. "Not the same": closed for good, never proposed again, not even as a hit after
+    a re-estimation. Every verdict is a label of the next estimation (``enlace train-matching``).
+    """
+    pair = require(user, pair, "judge")
+    if verdict not in {UncertainPair.Status.SAME, UncertainPair.Status.NOT_SAME, UncertainPair.Status.UNSURE}:
+        raise ValidationError({"verdict": _("Elija: es la misma persona, no es la misma persona o no se puede determinar.")})
+    if pair.status != UncertainPair.Status.OPEN:
+        raise ValidationError({"verdict": _("Este par ya fue revisado o retirado.")})
+    before = {"status": pair.status}
+    pair.status, pair.judged_by, pair.judged_at, pair.judgement_note = verdict, user, timezone.now(), note[:500]
+    pair.save(update_fields=["status", "judged_by", "judged_at", "judgement_note", "updated_at"])
+    log_event("write", user=user, obj=pair, before=before, after={"status": verdict, "note": note[:500]})
+    if verdict == UncertainPair.Status.SAME:
+        pair.hit = _promote_judged_pair(user, pair, note)
+        pair.save(update_fields=["hit", "updated_at"])
+    return pair
+
+
+def _promote_judged_pair(user, pair: UncertainPair, note: str) -> HitNotice:
+    """The reviewer said "the same person": record the hit on both sides and the reviewer's verdict on its side."""
+    from enlace.cases.matching_source import is_matchable, match_record, persons_by_pk
+    from enlace.cases.models import entity_pk_from_record_id
+
+    people = persons_by_pk([pair.own_person_id, entity_pk_from_record_id(pair.other_record_id)],
+                           reason="matching: a reviewed pair becomes a hit on both sides")
+    own, other = people.get(pair.own_person_id), people.get(entity_pk_from_record_id(pair.other_record_id))
+    if own is None or other is None or not is_matchable(own) or not is_matchable(other):
+        raise ValidationError({"verdict": _("Uno de los dos registros ya no participa en las coincidencias: "
+                                            "el par no se puede confirmar.")})
+    do_record_hit(own, match_record(own), other, match_record(other), pair.probability, pair.explanation)
+    notice = HitNotice.objects.unrestricted(reason="matching: the reviewer's side of the new hit").get(
+        own_record_id=pair.own_record_id, other_record_id=pair.other_record_id)
+    if notice.status == HitNotice.Status.OPEN:
+        do_judge_hit(user, notice, HitNotice.Status.SAME, note)
+    return notice

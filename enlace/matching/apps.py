@@ -17,11 +17,15 @@ class MatchingConfig(AppConfig):
          "order": 25, "text": _("Otro país tiene un registro de la misma persona, teléfono o documento: a quién preguntar.")},
     ]
     role_permissions = {
-        "focal_point": ["matching.view_hitnotice", "matching.change_hitnotice", "matching.view_releasedrecord"],
-        "prosecutor": ["matching.view_hitnotice", "matching.change_hitnotice", "matching.view_releasedrecord"],
+        "focal_point": ["matching.view_hitnotice", "matching.change_hitnotice", "matching.view_releasedrecord",
+                       "matching.view_uncertainpair", "matching.change_uncertainpair"],
+        "prosecutor": ["matching.view_hitnotice", "matching.change_hitnotice", "matching.view_releasedrecord",
+                      "matching.view_uncertainpair", "matching.change_uncertainpair"],
         "analyst": ["matching.view_hitnotice"],
     }
     demo_loaders = ["enlace.matching.demo.load_demo"]
+    # uncertain pairs (the other matching models are planted by enlace.testing.canaries itself)
+    leak_probe_canaries = "enlace.matching.canaries.plant"
     periodic_tasks = ["enlace.matching.actions.escalate_overdue_requests"]
 
     def ready(self):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enlace.sharing.access import make_accessor
 from enlace.sharing.models import ProtectedModel
-from enlace.sharing.policy import OWNER_INSTITUTION, Rule
+from enlace.sharing.policy import OWNER_INSTITUTION, Distribution, Rule
 
 # The owner institution of a notice takes its decisions (a judgement, a request to the other side, the
 # answer to the other side's request), with the permission to act on hits.
@@ -128,7 +128,63 @@ class ReleasedRecord(ProtectedModel):
         return str(self.content.get("name", "—"))
 
 
+class UncertainPair(ProtectedModel):
+    """A pair the online check scored in the uncertain band, below the hit threshold (``band.py``).
+
+    Owned by the institution whose record was checked and seen by its reviewers only, in the review
+    queue: it is not a hit, it is not in the hit list, the other country is told nothing and nothing
+    can be released. A reviewer's "the same person" turns it into an ordinary hit on both sides (the
+    normal flow: notices, deadline, audit); "not the same" closes the pair for good - never proposed
+    again, neither here nor as a hit. Either verdict is a label of the next estimation. It names the
+    owner's own record and which of its fields agreed, never the other country's data.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Por revisar")
+        SAME = "same", _("Es la misma persona")
+        NOT_SAME = "not_same", _("No es la misma persona")
+        UNSURE = "unsure", _("No se puede determinar")
+        PROMOTED = "promoted", _("Pasó a ser una coincidencia")
+        WITHDRAWN = "withdrawn", _("Retirado")
+
+    own_person = models.ForeignKey("cases.Entity", on_delete=models.CASCADE, related_name="uncertain_pairs",
+                                   verbose_name=_("registro propio"))
+    own_record_id = models.CharField(max_length=64, db_index=True)
+    other_record_id = models.CharField(max_length=64, db_index=True)
+    # One row per pair, whichever side's check found it first: one verdict closes the pair for both.
+    pair_key = models.CharField(max_length=140, unique=True)
+    # Kept to turn the pair into a hit; never shown before a reviewer says "the same person".
+    other_country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("otro país"))
+    probability = models.FloatField(_("probabilidad"))
+    explanation = models.JSONField(_("campos coincidentes"), default=dict)
+    model_version = models.CharField(_("versión del modelo"), max_length=60, blank=True, default="")
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    judged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("revisado por"))
+    judged_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
+    judgement_note = models.CharField(_("nota"), max_length=500, blank=True)
+    # The owner's side of the hit a "the same person" verdict created.
+    hit = models.ForeignKey(HitNotice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            verbose_name=_("coincidencia"))
+
+    sharing_parent = "own_person"
+    personal_data = True
+    cross_border_always = True  # it is about another country's record
+    widest_distribution = Distribution.INSTITUTION  # the owning institution's reviewers only
+    write_rules = {"judge": Rule(who=(OWNER_INSTITUTION,), permission="matching.change_uncertainpair")}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("par dudoso")
+        verbose_name_plural = _("pares dudosos")
+
+    def __str__(self) -> str:
+        return f"{self.probability:.0%}"
+
+
 access_hitnotice_by_id = make_accessor(HitNotice)
+access_uncertainpair_by_id = make_accessor(UncertainPair)
 access_releasedrecord_by_id = make_accessor(ReleasedRecord)
 
 # The shared matching index (system tables of the online check), registered with this app.

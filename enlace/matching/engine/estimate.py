@@ -121,6 +121,7 @@ def _label_counts(con, labels: list[tuple[Features, Features]]) -> tuple[list[Co
 
 
 def estimate(features: list[Features], output_path: str, *, labels: list[tuple[Features, Features]] = (),
+             not_same: list[tuple[Features, Features]] = (),
              n_total: int | None = None, seed: int = 1, charts_dir: str | None = None, meta: dict | None = None,
              max_sample: int = MAX_SAMPLE, u_pairs: int = U_RANDOM_PAIRS) -> dict:
     """Estimate the model from normalised records (and reviewed pairs judged the same person) and
@@ -186,21 +187,28 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
         lab_counts, n_same = _label_counts(con, same)
         if n_same:
             _blend_labels(settings, lab_counts, n_same)
+        # pairs judged not the same (with the same ones): a correction of each level's weight (labels.py)
+        from .labels import learn_from_verdicts
+
+        n_not = len(not_same)
+        corrections = learn_from_verdicts(settings, same, list(not_same))
         _twins(settings)
         k_sample = _expected_matches(con, "est", settings, n)
     finally:
         con.close()
     k = k_sample * (n_total - 1) / max(n - 1, 1)
     created = _dt.datetime.now(_dt.timezone.utc)
-    version = created.strftime("%Y%m%dT%H%M%S") + f"-n{n_total}-l{n_same}"
+    version = created.strftime("%Y%m%dT%H%M%S") + f"-n{n_total}-l{n_same}" + (f"x{n_not}" if n_not else "")
     info = {
         "version": version,
         "engine_version": ENGINE_VERSION,
         "created": created.isoformat(timespec="seconds"),
-        "source": "data+labels" if n_same else "data",
+        "source": "data+labels" if n_same or n_not else "data",
         "training_records": n_total,
         "sample_records": n,
         "labels_used": n_same,
+        "labels_not_same": n_not,
+        "label_corrections": corrections,
         "expected_matches_per_record": round(k, 4),
         "floored_levels": floored,
         "method": "u: random sampling (surnames), EM among same surnames (others); m: EM; "
@@ -341,7 +349,8 @@ def _m_u_table(settings: dict) -> list[dict]:
 
 
 def estimate_from_records(records: Iterable[Mapping[str, object]], output_path: str, *,
-                          labels: Iterable[tuple[Mapping, Mapping]] = (), **kw) -> dict:
+                          labels: Iterable[tuple[Mapping, Mapping]] = (),
+                          not_same: Iterable[tuple[Mapping, Mapping]] = (), **kw) -> dict:
     """Same as :func:`estimate` for raw records (mappings with the input columns).  Refuses records
     carrying ground-truth keys."""
     feats = []
@@ -352,7 +361,8 @@ def estimate_from_records(records: Iterable[Mapping[str, object]], output_path: 
             checked = True
         feats.append(normalise_record(rec))
     pairs = [(normalise_record(a), normalise_record(b)) for a, b in labels]
-    return estimate(feats, output_path, labels=pairs, **kw)
+    negatives = [(normalise_record(a), normalise_record(b)) for a, b in not_same]
+    return estimate(feats, output_path, labels=pairs, not_same=negatives, **kw)
 
 
 def estimate_from_csv(path: str, output_path: str, **kw) -> dict:

@@ -47,8 +47,8 @@ class Command(BaseCommand):
                 labels = []
                 info = est.estimate_from_csv(options["csv"], tmp, meta={"records_from": "csv"})
             else:
-                records, labels = platform_records_and_labels()
-                info = est.estimate_from_records(records, tmp, labels=labels,
+                records, labels, not_same = platform_verdicts()
+                info = est.estimate_from_records(records, tmp, labels=labels, not_same=not_same,
                                                  meta={"records_from": "platform"})
             charts = os.path.join(directory, f"charts-{info['version']}")
             from enlace.matching.engine.charts import write_charts
@@ -66,28 +66,43 @@ class Command(BaseCommand):
             if os.path.exists(tmp):
                 os.remove(tmp)
         self.stdout.write(
-            f"Modelo {info['version']}: {info['training_records']} registros, {info['labels_used']} pares revisados, "
+            f"Modelo {info['version']}: {info['training_records']} registros, {info['labels_used']} pares revisados "
+            f"«misma persona» y {info.get('labels_not_same', 0)} «no es la misma persona», "
             f"fuente={info['source']} -> {final}; diagnósticos en {charts}/index.html"
             + ("" if options["no_install"] else " (en uso)"))
 
 
 def platform_records_and_labels():
-    """Matchable persons of every country (system read) and the pairs reviewers judged the same person.
+    """Matchable persons of every country and the pairs reviewers judged the same person."""
+    records, same, _not_same = platform_verdicts()
+    return records, same
 
-    Only the judgements are labels; which pairs were proposed or how they scored is not used."""
+
+def platform_verdicts():
+    """Matchable persons of every country (system read), the pairs reviewers judged the same person
+    and the pairs they judged not the same - on hits and on uncertain pairs alike.
+
+    Only the judgements are labels; which pairs were proposed or how they scored is not used. A pair
+    judged both ways (each side of a hit decides alone) counts as "not the same": the safe side."""
     from enlace.audit import context as audit_context
     from enlace.cases.matching_source import matchable_persons
-    from enlace.matching.models import HitNotice
+    from enlace.matching.models import HitNotice, UncertainPair
 
     audit_context.set_channel("system")
     records = {r["record_id"]: r for r in matchable_persons()}
-    labels, seen = [], set()
-    judged = HitNotice.objects.unrestricted(reason="matching: reviewed pairs as labels for re-estimation").filter(
-        status=HitNotice.Status.SAME, subject=HitNotice.Subject.PERSON).values_list("pair_key", "own_record_id",
-                                                                                   "other_record_id")
-    for key, a, b in judged:
-        if key in seen or a not in records or b not in records:
+    verdicts: dict[str, tuple[bool, str, str]] = {}
+    reason = "matching: reviewed pairs as labels for re-estimation"
+    judged = [*HitNotice.objects.unrestricted(reason=reason).filter(
+        status__in=(HitNotice.Status.SAME, HitNotice.Status.NOT_SAME), subject=HitNotice.Subject.PERSON)
+        .values_list("pair_key", "own_record_id", "other_record_id", "status"),
+        *UncertainPair.objects.unrestricted(reason=reason).filter(
+        status__in=(UncertainPair.Status.SAME, UncertainPair.Status.NOT_SAME))
+        .values_list("pair_key", "own_record_id", "other_record_id", "status")]
+    for key, a, b, status in judged:
+        if a not in records or b not in records:
             continue
-        seen.add(key)
-        labels.append((records[a], records[b]))
-    return list(records.values()), labels
+        same = status == HitNotice.Status.SAME
+        verdicts[key] = (verdicts.get(key, (True,))[0] and same, a, b)
+    same = [(records[a], records[b]) for ok, a, b in verdicts.values() if ok]
+    not_same = [(records[a], records[b]) for ok, a, b in verdicts.values() if not ok]
+    return list(records.values()), same, not_same

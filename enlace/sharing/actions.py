@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from enlace.audit.log import log_event
 
+from . import onward
 from .models import SharingGroup
 from .policy import Distribution
 
@@ -28,18 +29,10 @@ def _check_owner(user, record) -> None:
 
 
 def check_onward_sharing(record, distribution: str, sharing_group) -> None:
-    """A record shared under an agreement or a joint team stays inside it: it may be narrowed (to the
-    institution or the country) but never re-shared to anyone outside the agreement or the team."""
+    """The early check of the re-share actions (before anything changes): the one rule of
+    ``sharing.onward``, asked about the record's current audience."""
     current = record.sharing_group if record.distribution == Distribution.GROUP and record.sharing_group_id else None
-    if current is None or not current.source:
-        return
-    if distribution in (Distribution.INSTITUTION, Distribution.COUNTRY):
-        return
-    if distribution == Distribution.GROUP and sharing_group is not None and sharing_group.pk == current.pk:
-        return
-    raise ValidationError({"distribution": _(
-        "Este registro se compartió en el marco de un acuerdo o equipo conjunto: no puede transmitirse fuera de "
-        "él. Puede restringirlo a su institución o a su país.")})
+    onward.check(record.distribution, current, distribution, sharing_group)
 
 
 @transaction.atomic

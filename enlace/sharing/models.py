@@ -97,15 +97,9 @@ class ProtectedModel(models.Model):
         stored = getattr(self, "_stored_sharing", None)
         if stored is None or stored == (self.distribution, self.sharing_group_id):
             return
-        stored_distribution, stored_group = stored
-        if stored_distribution != Distribution.GROUP or not stored_group:
-            return
-        if self.distribution in (Distribution.INSTITUTION, Distribution.COUNTRY):
-            return
-        if SharingGroup.objects.filter(pk=stored_group).exclude(source="").exists():
-            raise ValidationError({"distribution": _(
-                "Este registro se compartió en el marco de un acuerdo o equipo conjunto: no puede transmitirse fuera de "
-                "él. Puede restringirlo a su institución o a su país.")})
+        from . import onward  # the one rule, shared with the re-share actions' early check
+
+        onward.check(*stored, self.distribution, self.sharing_group_id)
 
     @property
     def owner_country(self):

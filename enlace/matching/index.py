@@ -9,7 +9,8 @@ the same keys, the same arithmetic as the in-memory ``OnlineIndex`` and the batc
 online agree exactly.
 
 The keys come from :mod:`.engine.blocking` through :func:`~.engine.online.posted_keys` /
-:func:`~.engine.online.lookup_keys`; this module decides nothing about blocking.
+:func:`~.engine.online.lookup_pairs`, the cap from ``KEY_VALUE_CAP`` (counted at query time); this
+module decides nothing about blocking.
 
 Writes are serialised per record (its row is locked first) and the counters are updated in one
 sorted pass, so concurrent checks neither deadlock nor double-count.
@@ -25,7 +26,8 @@ from django.db import IntegrityError, connection, transaction
 from .engine import model as _engine_model
 from .engine.model import DEFAULT_THRESHOLD, Model, load_model
 from .engine.normalize import FEATURES, LIST_FEATURES, Features, normalise_record
-from .engine.online import is_candidate, lookup_keys, posted_keys, score
+from .engine import blocking
+from .engine.online import is_candidate, lookup_pairs, posted_keys, score
 from .index_models import IndexCount, IndexedRecord, IndexKey
 
 # The engine's version (normalisation and keys): rows of another version are re-indexed by match-all.
@@ -177,16 +179,37 @@ class DatabaseIndex:
 
     # --- queries -------------------------------------------------------------------------------
     def candidates(self, q: Features) -> list[Features]:
-        """Indexed records sharing a blocking key with ``q`` (from another source country): one query."""
-        keys = [_key(c, v) for c, v in lookup_keys(q)]
-        if not keys:
+        """Indexed records sharing a blocking key with ``q`` (from another source country): one query.
+
+        The cap of :mod:`.engine.blocking` is counted in the same query: a lookup whose own or posted
+        key has more than ``KEY_VALUE_CAP`` postings proposes nothing (``LIMIT 1 OFFSET cap`` reads at
+        most ``cap + 1`` index entries per key, so a frequent key costs no more than a rare one)."""
+        pairs = [(_key(a, v), _key(b, v)) for a, b, v in lookup_pairs(q)]
+        if not pairs:
             return []
-        qs = IndexedRecord.objects.filter(pk__in=IndexKey.objects.filter(key__in=keys).values("record_id"))
+        if self.cross_country_only and not q.source_country:
+            return []
+        rec, key = IndexedRecord._meta.db_table, IndexKey._meta.db_table
+        values = ", ".join(["(%s, %s)"] * len(pairs))
+        params: list = [x for p in pairs for x in p]
+        cap = blocking.KEY_VALUE_CAP
+        if cap:
+            capped = "AND q.a NOT IN (SELECT c.key FROM capped c) AND q.b NOT IN (SELECT c.key FROM capped c)"
+            with_capped = (f", capped(key) AS (SELECT u.key FROM (SELECT a AS key FROM q UNION SELECT b FROM q) u "
+                           f"WHERE EXISTS (SELECT 1 FROM {key} x WHERE x.key = u.key LIMIT 1 OFFSET {int(cap)}))")
+        else:
+            capped = with_capped = ""
+        sql = (f"WITH q(a, b) AS (VALUES {values}){with_capped} "
+               f"SELECT r.features FROM {rec} r WHERE r.record_id IN "
+               f"(SELECT k.record_id FROM q JOIN {key} k ON k.key = q.b WHERE 1 = 1 {capped})")
         if self.cross_country_only:
-            if not q.source_country:
-                return []
-            qs = qs.exclude(source_country=q.source_country)
-        found = (_load(v) for v in qs.values_list("features", flat=True))
+            sql += " AND r.source_country <> %s"
+            params.append(q.source_country)
+        field = IndexedRecord._meta.get_field("features")
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            rows = [field.from_db_value(v, None, connection) if isinstance(v, str) else v for (v,) in cur.fetchall()]
+        found = (_load(v) for v in rows)
         return [f for f in found if is_candidate(q, f, self.cross_country_only)]
 
     def term_frequencies(self, records: Iterable[Features]) -> tuple[int, dict]:

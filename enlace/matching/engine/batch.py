@@ -9,8 +9,9 @@ pair of records from *different* source countries whose match probability is at 
 threshold (default :data:`DEFAULT_THRESHOLD`).
 
 Steps: read and normalise every record (:mod:`.normalize`), load them into DuckDB, generate
-candidate pairs with the blocking rules of the model (document, phone, phonetic name keys with
-date-of-birth variants, swapped-name keys; always across source countries), score them with Splink
+candidate pairs with the blocking rules of :mod:`.blocking` (document, phone, phonetic name keys with
+date-of-birth variants, swapped-name keys; always across source countries; key values carried by
+more than ``KEY_VALUE_CAP`` records propose nothing), score them with Splink
 using the trained parameters of ``model.json`` and write the pairs above the threshold.
 """
 
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 
+from .blocking import apply_cap
 from .model import DEFAULT_THRESHOLD, Model, load_model, threshold_to_match_weight
 from .table import InputError, csv_to_columns, load_columns
 
@@ -80,6 +82,8 @@ def link_csv(input_path: str, output_path: str, threshold: float | None = None, 
             raise InputError(f"duplicate record_id {dup[0]!r}")
         stats = {"records": n, "records_without_id": n_read - n, "records_without_source_country": no_source,
                  "threshold": threshold, "prior": model.prior(n)}
+        # the cap of the blocking keys (bounded cost): the same counts as the online indexes
+        stats["capped_key_values"] = sum(apply_cap(con, "enlace_records").values())
         t_load = time.perf_counter()
         pred = link_features(con, "enlace_records", n, threshold, model)
         t_link = time.perf_counter()

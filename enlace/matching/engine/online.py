@@ -25,15 +25,17 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping
 
+from . import blocking
 from .model import DEFAULT_THRESHOLD, Model, load_model, threshold_to_match_weight
 from .normalize import BLOCKING_RULES, FEATURES, Features, normalise_record
 
 #: key columns that have posting lists (right-hand sides of the rules)
 _POSTED = tuple(sorted({b for _, b in BLOCKING_RULES} | {a for a, _ in BLOCKING_RULES}))
 _KEY_POS = tuple(FEATURES.index(k) for k in _POSTED)
-#: lookups for a query: (query key position, posting list number), both directions of every rule
-_LOOKUPS = tuple(sorted({(FEATURES.index(a), _POSTED.index(b)) for a, b in BLOCKING_RULES}
-                        | {(FEATURES.index(b), _POSTED.index(a)) for a, b in BLOCKING_RULES}))
+#: lookups for a query: (query key position, posting list of the query's own key column, posting
+#: list looked up), both directions of every rule; the own list gives the count the cap checks
+_LOOKUPS = tuple(sorted({(FEATURES.index(a), _POSTED.index(a), _POSTED.index(b)) for a, b in BLOCKING_RULES}
+                        | {(FEATURES.index(b), _POSTED.index(b), _POSTED.index(a)) for a, b in BLOCKING_RULES}))
 
 
 def posted_keys(f: Features) -> list[tuple[str, str]]:
@@ -43,7 +45,14 @@ def posted_keys(f: Features) -> list[tuple[str, str]]:
 
 def lookup_keys(q: Features) -> list[tuple[str, str]]:
     """``(posted key column, value)`` a query looks up: both directions of every blocking rule."""
-    return sorted({(_POSTED[pi], q[pos]) for pos, pi in _LOOKUPS if q[pos] is not None})
+    return sorted({(_POSTED[pi], q[pos]) for pos, _own, pi in _LOOKUPS if q[pos] is not None})
+
+
+def lookup_pairs(q: Features) -> list[tuple[str, str, str]]:
+    """``(query's key column, posted key column, value)`` of every lookup: the pair is proposed only
+    when neither ``(own column, value)`` nor ``(posted column, value)`` is capped
+    (:data:`.blocking.KEY_VALUE_CAP`)."""
+    return sorted({(_POSTED[own], _POSTED[pi], q[pos]) for pos, own, pi in _LOOKUPS if q[pos] is not None})
 
 
 def is_candidate(q: Features, f: Features, cross_country_only: bool = True) -> bool:
@@ -68,6 +77,11 @@ def score(model: Model, q: Features, candidates: Iterable[Features], n_records: 
             out.append((f.record_id, bf / (1 + bf), model.explain(levels)))
     out.sort(key=lambda x: (-x[1], x[0]))
     return out[:limit] if limit else out
+
+
+def _capped(post, cap: int) -> bool:
+    """A posting list (None, one record number or a list) longer than the cap."""
+    return post is not None and post.__class__ is not int and len(post) > cap
 
 
 class OnlineIndex:
@@ -197,7 +211,8 @@ class OnlineIndex:
         """Indexed records sharing a blocking key with ``q`` (from another source country)."""
         found: set[int] = set()
         posts = self._post
-        for pos, pi in _LOOKUPS:
+        cap = blocking.KEY_VALUE_CAP
+        for pos, own, pi in _LOOKUPS:
             key = q[pos]
             if key is None:
                 continue
@@ -205,8 +220,13 @@ class OnlineIndex:
             if cur is None:
                 continue
             if cur.__class__ is int:
+                if cap and own != pi and _capped(posts[own].get(key), cap):
+                    continue
                 found.add(cur)
             else:
+                # the cap: a value carried by more than ``cap`` records (in either column) proposes nothing
+                if cap and (len(cur) > cap or (own != pi and _capped(posts[own].get(key), cap))):
+                    continue
                 found.update(cur)
         feats = self._feats
         return [f for f in (feats[i] for i in found) if f is not None and is_candidate(q, f, self.cross_country_only)]

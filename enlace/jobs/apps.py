@@ -10,3 +10,10 @@ class JobsConfig(AppConfig):
     verbose_name = _("Trabajos en segundo plano")
     default_auto_field = "django.db.models.BigAutoField"
     periodic_tasks = ["enlace.jobs.worker.requeue_abandoned"]
+
+    def ready(self):
+        # Only in the processes that asked for it (``enlace serve`` workers): see ``jobs/warmup.py``.
+        from . import warmup
+
+        if warmup.requested():
+            warmup.warm_up()

@@ -16,6 +16,10 @@ class Worker(db_worker.Worker):
     """Beats every few seconds from a thread of its own, and requeues dead workers' tasks when idle."""
 
     def run(self) -> None:
+        from enlace.jobs.warmup import warm_up
+
+        warm_up(database=True)  # before the first task: no cold start for the first hit check
+        connection.close()
         started = timezone.now()
         stop = threading.Event()
         beater = threading.Thread(target=self._beat, args=(started, stop), name="enlace-heartbeat", daemon=True)

@@ -767,27 +767,54 @@ def do_set_crisis_level(user, centre: Centre, *, level: int, reason: str) -> Cri
     return change
 
 
+def _sees_centre(recipient, centre) -> bool:
+    """Whether the centre itself is visible to a recipient under the policy (its distribution, and the
+    recipient's cross-border standing)."""
+    return recipient is not None and Centre.objects.restrict(recipient, "view").filter(pk=centre.pk).exists()
+
+
 def _alert_neighbours(user, centre, change, n, pct) -> None:
+    """Every neighbour learns that a centre of the country is in crisis (level, occupancy, plan); the
+    centre's name and place only go to the recipients who may see the centre itself. So there are up to
+    two alert threads: one naming the centre, one that does not (``alert_thread_id`` is the first sent)."""
     from enlace.exchange.actions import can_exchange, do_send_thread
 
     contacts = neighbour_coordinators(user, centre)
     if not contacts or not can_exchange(user):
         return
     plan = centre.escalation_plan.get(str(change.level)) or {}
-    body = _("El centro %(centre)s (%(place)s, %(country)s) pasó del nivel de crisis %(prev)s al nivel %(level)s.\n"
-             "Motivo: %(reason)s\nOcupación: %(n)s personas (%(pct)s %% de la capacidad).\n"
-             "Plan de escalamiento — a quién se avisa: %(who)s; qué se hace: %(what)s") % {
-        "centre": centre.name, "place": centre.place or "—", "country": centre.owner_institution.country.name,
-        "prev": change.previous_level, "level": change.level, "reason": change.reason, "n": n,
-        "pct": pct if pct is not None else "—", "who": plan.get("who") or "—", "what": plan.get("what") or "—"}
-    thread, _created = do_send_thread(user, {
-        "kind": "alert", "priority": "urgent" if change.level >= 3 else "normal",
-        "subject": _("Nivel de crisis %(level)s en %(centre)s") % {"level": change.level, "centre": centre.name},
-        "body": body, "details": {"alert_type": "other", "route": centre.place, "group_size": n},
-        "recipient_contacts": contacts}, idempotency_key=f"centres-crisis-{change.pk}")
+    country = centre.owner_institution.country.name
+    figures = {"prev": change.previous_level, "level": change.level, "reason": change.reason, "n": n,
+               "pct": pct if pct is not None else "—", "who": plan.get("who") or "—", "what": plan.get("what") or "—"}
+    named = [c for c in contacts if _sees_centre(c.user, centre)]
+    unnamed = [c for c in contacts if c not in named]
+    threads = []
+    if named:
+        body = _("El centro %(centre)s (%(place)s, %(country)s) pasó del nivel de crisis %(prev)s al nivel %(level)s.\n"
+                 "Motivo: %(reason)s\nOcupación: %(n)s personas (%(pct)s %% de la capacidad).\n"
+                 "Plan de escalamiento — a quién se avisa: %(who)s; qué se hace: %(what)s") % {
+            "centre": centre.name, "place": centre.place or "—", "country": country, **figures}
+        subject = _("Nivel de crisis %(level)s en %(centre)s") % {"level": change.level, "centre": centre.name}
+        threads.append(_send_alert(do_send_thread, user, change, named, subject, body, centre.place, n, ""))
+    if unnamed:
+        body = _("Un centro de %(country)s pasó del nivel de crisis %(prev)s al nivel %(level)s.\n"
+                 "Motivo: %(reason)s\nOcupación: %(n)s personas (%(pct)s %% de la capacidad).\n"
+                 "Plan de escalamiento — a quién se avisa: %(who)s; qué se hace: %(what)s") % {
+            "country": country, **figures}
+        subject = _("Nivel de crisis %(level)s en un centro de %(country)s") % {"level": change.level,
+                                                                                 "country": country}
+        threads.append(_send_alert(do_send_thread, user, change, unnamed, subject, body, "", n, "-unnamed"))
     codes = sorted({c.owner_institution.country.code for c in contacts})
-    change.alert_thread_id, change.alerted_countries = thread.pk, ",".join(codes)
+    change.alert_thread_id, change.alerted_countries = threads[0].pk, ",".join(codes)
     change.save(update_fields=["alert_thread_id", "alerted_countries"])
+
+
+def _send_alert(do_send_thread, user, change, contacts, subject, body, route, n, suffix):
+    thread, _created = do_send_thread(user, {
+        "kind": "alert", "priority": "urgent" if change.level >= 3 else "normal", "subject": subject,
+        "body": body, "details": {"alert_type": "other", "route": route, "group_size": n},
+        "recipient_contacts": contacts}, idempotency_key=f"centres-crisis-{change.pk}{suffix}")
+    return thread
 
 
 # --- incidents, care, good practices ---------------------------------------------------------------------

@@ -64,3 +64,34 @@ def test_thresholds_task_warns_the_centre_and_computes_todays_figures():
     summary = run_centre_tasks()
     assert summary["threshold_warnings"] == 1 and summary["figure_sets"] >= 1
     assert Notification.objects.filter(recipient=gtm, kind="centres.threshold").exists()
+
+
+def test_a_neighbour_learns_of_the_crisis_but_the_centre_name_only_where_the_centre_is_visible_to_it():
+    """Issue 17 cleanup: the centre is shared with Mexico only (a sharing group): Mexico's alert names it,
+    Honduras' alert says «un centro de Guatemala» with the level and occupancy, never the name or place."""
+    from enlace.sharing.actions import do_create_sharing_group
+
+    gtm, mex, hnd = coordinator("GTM"), coordinator("MEX"), coordinator("HND")
+    group = do_create_sharing_group(gtm, name="GTM+MEX", countries=[f.country("MEX")])
+    c = centre(gtm, distribution="group", sharing_group=group, name="Albergue Reservado Xq", place="Lugar Secreto Xq")
+    r = f.verified_client(gtm).post(f"/centros/{c.pk}/crisis/", {"level": "3", "reason": "Sobrecupo"})
+    assert r.status_code == 302
+    change = CrisisLevel.objects.restrict(gtm, "view").get(centre=c)
+    assert change.alerted_countries == "HND,MEX"
+
+    def inbox(user):
+        client = f.verified_client(user)
+        threads = Thread.objects.restrict(user, "view").filter(kind="alert")
+        pages = [client.get("/intercambio/").content.decode()]
+        pages += [client.get(f"/intercambio/hilo/{t.pk}/").content.decode() for t in threads]
+        texts = [n.title for n in Notification.objects.filter(recipient=user)]
+        return " ".join(pages + texts), threads.count()
+
+    mex_text, mex_threads = inbox(mex)
+    assert mex_threads == 1 and "Albergue Reservado Xq" in mex_text and "Nivel de crisis 3 en" in mex_text
+    hnd_text, hnd_threads = inbox(hnd)
+    assert hnd_threads == 1 and "Nivel de crisis 3 en un centro de Guatemala" in hnd_text
+    assert "Sobrecupo" in hnd_text
+    assert "Albergue Reservado Xq" not in hnd_text and "Lugar Secreto Xq" not in hnd_text
+    # Test of the test: Honduras cannot see the centre itself.
+    assert f.verified_client(hnd).get(f"/centros/{c.pk}/").status_code == 404

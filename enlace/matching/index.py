@@ -23,15 +23,16 @@ from typing import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
 
+from .engine import blocking
 from .engine import model as _engine_model
 from .engine.model import DEFAULT_THRESHOLD, Model, load_model
 from .engine.normalize import FEATURES, LIST_FEATURES, Features, normalise_record
-from .engine import blocking
 from .engine.online import is_candidate, lookup_pairs, posted_keys, score
 from .index_models import IndexCount, IndexedRecord, IndexKey
 
 # The engine's version (normalisation and keys): rows of another version are re-indexed by match-all.
-ENGINE_VERSION = str(getattr(_engine_model, "ENGINE_VERSION", "1"))
+# The blocking keys have their own version: new keys leave the rows stale even when the model's is unchanged.
+ENGINE_VERSION = f'{getattr(_engine_model, "ENGINE_VERSION", "1")}-b{blocking.BLOCKING_VERSION}'[:16]
 _LIST_POS = tuple(FEATURES.index(c) for c in LIST_FEATURES)
 #: counter of the number of indexed records (column "" / value "")
 _TOTAL = ("", "")

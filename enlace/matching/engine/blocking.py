@@ -66,6 +66,9 @@ _ASYMMETRIC = (("k_sdob", "k_s2dob"), ("k_name_nodob", "k_name"), ("k_sy_p", "k_
 BLOCKING_RULES = tuple((k, k) for k in _SYMMETRIC) + tuple(
     rule for a, b in _ASYMMETRIC for rule in ((a, b), (b, a)))
 
+#: Version of the keys: the database index re-indexes rows built with other keys (``enlace match-all``).
+BLOCKING_VERSION = "2"
+
 #: Documents shorter than this are too ambiguous to propose a pair on their own.
 MIN_DOC_KEY_CHARS = 5
 

@@ -55,6 +55,35 @@ def do_deactivate_user(actor, user: User, reason: str = "") -> None:
               detail={"reason": reason, "tokens_deleted": deleted})
 
 
+def may_deactivate(actor, user: User) -> bool:
+    """The country's administrator (``accounts.deactivate_user``) acts on the accounts of their own
+    country (the ST: of its own party), never on their own account."""
+    return bool(actor.has_perm("accounts.deactivate_user") and actor.institution_id and user.institution_id
+                and user.pk != actor.pk and user.institution.country_id == actor.institution.country_id)
+
+
+@transaction.atomic
+def do_deactivate_account(actor, user: User) -> dict:
+    """The country's administrator deactivates an official's account: it can no longer sign in, and its
+    browser sessions and API tokens end at once, as a revocation in the directory does (the login page
+    tells the official why). Another country's account, or one's own, answers as not found (404)."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from .models import EndedSession
+
+    if not may_deactivate(actor, user):
+        raise Http404
+    if not user.is_active:
+        raise ValidationError(_("La cuenta ya está desactivada."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    counts = end_sessions(user, reason=EndedSession.Reason.DEACTIVATED)
+    log_event("permission", user=actor, obj=user, before={"active": True}, after={"active": False}, detail=counts)
+    return counts
+
+
 @transaction.atomic
 def do_set_time_zone(user: User, name: str) -> None:
     """The official chooses the zone their pages, PDFs and exports show times in (an IANA name)."""

@@ -24,6 +24,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("usuario")
         verbose_name_plural = _("usuarios")
+        # The country's administrator (Cancillería; the ST for its own party) ends an official's access
+        # from the «Cuentas del país» page (``do_deactivate_account``), not only in Django's admin.
+        permissions = [("deactivate_user", _("Desactivar cuentas de su país"))]
 
     @property
     def country(self):
@@ -51,6 +54,7 @@ class EndedSession(models.Model):
         REVOKED = "revoked", _("Autorización revocada")
         DEPARTED = "departed", _("Baja como punto focal")
         EXPIRED = "expired", _("Autorización vencida")
+        DEACTIVATED = "deactivated", _("Cuenta desactivada")
 
     key_hash = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -79,5 +83,6 @@ class EndedSession(models.Model):
             self.Reason.DEPARTED: gettext("Se registró su baja como punto focal el %(date)s; inicie sesión de nuevo."),
             self.Reason.EXPIRED: gettext("Su autorización como punto focal venció el %(date)s; inicie sesión de "
                                          "nuevo."),
+            self.Reason.DEACTIVATED: gettext("El administrador de su país desactivó su cuenta el %(date)s."),
         }
         return messages.get(self.reason, messages[self.Reason.REVOKED]) % {"date": date}

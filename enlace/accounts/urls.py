@@ -17,6 +17,8 @@ urlpatterns = [
     path("seguridad/tokens/nuevo/", views.token_create, name="token_create"),
     path("seguridad/tokens/<str:token_key>/revocar/", views.token_revoke, name="token_revoke"),
     path("seguridad/dispositivos/<int:pk>/eliminar/", views.device_remove, name="device_remove"),
+    path("cuentas/", views.user_list, name="user_list"),
+    path("cuentas/<int:pk>/desactivar/", views.user_deactivate, name="user_deactivate"),
     path("contrasena/restablecer/", auth_views.PasswordResetView.as_view(
         template_name="accounts/form_page.html",
         email_template_name="accounts/password_reset_email.txt",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -206,3 +207,49 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 login_required  # noqa: B018  (kept imported for apps that decorate views explicitly)
+
+
+# --- the country's accounts (issue 17 cleanup: deactivation outside Django's admin) ----------------------
+
+def _country_admin(request):
+    if not request.user.has_perm("accounts.deactivate_user") or not request.user.institution_id:
+        raise Http404
+
+
+@login_required
+def user_list(request):
+    """The accounts of the administrator's country, with «Desactivar cuenta» on each active one."""
+    from django.core.paginator import Paginator
+
+    from .models import User
+
+    _country_admin(request)
+    users = (User.objects.filter(institution__country_id=request.user.institution.country_id)
+             .select_related("institution").prefetch_related("groups").order_by("-is_active", "username"))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    from .roles import role_label
+
+    rows = [(u, ", ".join(role_label(g.name) for g in u.groups.all()) or "—") for u in page]
+    return render(request, "accounts/user_list.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@login_required
+def user_deactivate(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from .models import User
+
+    _country_admin(request)
+    user = User.objects.filter(pk=pk).select_related("institution").first()
+    if user is None:
+        raise Http404
+    try:
+        counts = actions.do_deactivate_account(request.user, user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Cuenta de %(user)s desactivada: %(sessions)s sesiones y %(tokens)s tokens "
+                                    "terminados.") % {"user": user.username, "sessions": counts["sessions_ended"],
+                                                      "tokens": counts["tokens_deleted"]})
+    return redirect("accounts:user_list")

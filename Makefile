@@ -55,11 +55,12 @@ system-test-deps:
 ## make test: the whole suite on SQLite, then on a real PostgreSQL started by the tests
 test: install-test test-sqlite test-postgresql
 
-# The whole-application crawls (leak probe, every page in a browser, words, API fuzzing) run once, on
-# PostgreSQL, the production database; everything else runs on both. `make test-sqlite-all` runs them on SQLite too.
+# The whole-application crawls (leak probe, every page in a browser, words, API fuzzing) and the browser
+# suite run once, on PostgreSQL, the production database (the pages are the same on both databases);
+# everything else runs on both. `make test-sqlite-all` runs them on SQLite too.
 test-sqlite:
-	@echo "=== Enlace test suite on SQLite (embedded default; whole-application crawls run in the PostgreSQL pass) ==="
-	$(PY) -m pytest -m "not whole_app"
+	@echo "=== Enlace test suite on SQLite (embedded default; whole-application crawls and browser suite run in the PostgreSQL pass) ==="
+	$(PY) -m pytest -m "not whole_app and not browser"
 
 test-sqlite-all:
 	$(PY) -m pytest

@@ -85,3 +85,12 @@ def login_browser(live_server, browser):
         return page
 
     return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium carries the ``browser`` marker, however it gets the browser
+    (directly or through ``login_browser``), so `make test` can run the browser suite once, on
+    PostgreSQL: the pages are the same on both databases, and CI must stay under 30 minutes."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -83,13 +83,20 @@ def fit_corrections(settings: dict, same: Sequence[tuple[Features, Features]],
                 x[r, cols[(ci, li)]] = 1.0
     off = np.clip(np.array(offsets), -50, 50)
     beta = np.zeros(x.shape[1])
+    # the intercept starts where the verdicts' share of "same" meets the median offset (the offsets
+    # carry no prior: they sit far from 0, and Newton started at 0 would overshoot)
+    share = min(max(float(y.mean()), 0.01), 0.99)
+    beta[-1] = math.log(share / (1 - share)) - float(np.median(off))
     penalty = np.full(x.shape[1], 1.0 / prior_sd ** 2)
     penalty[-1] = 1e-6  # the intercept is free
-    for _ in range(iterations):  # Newton-Raphson on the penalised log-likelihood (convex)
-        p = 1.0 / (1.0 + np.exp(-(off + x @ beta)))
+    for _ in range(iterations):  # damped Newton-Raphson on the penalised log-likelihood (convex)
+        eta = np.clip(off + x @ beta, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-eta))
         grad = x.T @ (y - p) - penalty * beta
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        grad[-1] += penalty[-1] * beta[-1]  # the intercept is not shrunk
+        hess = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
+        step *= min(1.0, 2.0 / max(float(np.max(np.abs(step))), 1e-12))  # at most 2 nats per iteration
         beta += step
         if float(np.max(np.abs(step))) < 1e-6:
             break

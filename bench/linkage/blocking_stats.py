@@ -92,7 +92,8 @@ def _distribution(con, keys) -> dict:
         values, biggest, pairs = row[0], row[1], float(row[2])
         d = {"values": values, "max": biggest, "pairs": int(pairs)}
         for i, c in enumerate(CAPS):
-            d[f">{c}"] = {"values": row[3 + 2 * i], "pair_share": round(float(row[4 + 2 * i]) / pairs, 3) if pairs else 0.0}
+            share = round(float(row[4 + 2 * i]) / pairs, 3) if pairs else 0.0
+            d[f">{c}"] = {"values": row[3 + 2 * i], "pair_share": share}
         out[k] = d
     return out
 

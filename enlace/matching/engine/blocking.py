@@ -8,7 +8,7 @@ the same candidate pairs.
 A pair of records from *different* source countries is a candidate when ``l.<left> = r.<right>``
 for some rule ``(left, right)`` and neither ``(left, value)`` nor ``(right, value)`` is capped.
 Keys are built from the phonetic/canonical forms of :mod:`.normalize`.  Asymmetric rules
-(``*_nodob``, ``*_p``, ``*_lo``/``*_hi``) are used only when one side lacks information (no date
+(``*_nodob``, ``*_p``, ``*_lo``) are used only when one side lacks information (no date
 of birth, or a date of 1 January = day and month unknown): a symmetric rule on the same key would
 bring in every namesake born the same year.
 
@@ -26,7 +26,7 @@ bring in every namesake born the same year.
 | ``k_name_nodob`` given + both surnames | a record without a date of birth |
 | ``k_sy`` / ``k_sy_p`` first surname + year | a 1 January date whose given name also changed |
 | ``k_gy`` / ``k_gy_p`` given + year | a 1 January date whose first surname also changed |
-| ``k_gy_lo``/``_hi``, ``k_sy_lo``/``_hi`` | a 1 January date whose year is also one off (an estimated age) |
+| ``k_gy_lo``, ``k_sy_lo`` | a 1 January date written from an age: its year is the true one or one more |
 | ``k_gs`` / ``k_gs_p`` given + first surname | a 1 January date with any year |
 | ``k_gs`` / ``k_gs_nodob`` given + first surname | no date of birth and the second surname missing or changed |
 | ``k_gs2`` / ``k_gs2_nodob`` given + second surname | no date; first surname dropped, swapped or mistyped |
@@ -34,6 +34,7 @@ bring in every namesake born the same year.
 | ``k_is`` / ``k_is_nodob`` initial + first surname | no date; given name mistyped beyond phonetics |
 | ``k_gi`` / ``k_gi_nodob`` given + surname initial | no date; first surname mistyped beyond phonetics |
 | ``k_ssy`` both surnames (set) + year | given name changed and the date mistyped |
+| ``k_ssmd`` both surnames (set) + day-month (sorted) | given name changed and the year mistyped |
 
 **The cap** (bounded cost): a key value carried by more than :data:`KEY_VALUE_CAP` records in its
 key column proposes nothing (neither through that column nor against it).  A value that frequent
@@ -51,14 +52,14 @@ from __future__ import annotations
 #: Key columns, in the order of :func:`blocking_keys`'s result (they are columns of ``Features``).
 BLOCKING_KEYS = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_name",
                  "k_name_nodob", "k_sy", "k_sy_p", "k_gy", "k_gy_p", "k_gs", "k_gs_nodob", "k_ssy",
-                 "k_maxdob", "k_gs_p", "k_gy_lo", "k_gy_hi", "k_sy_lo", "k_sy_hi", "k_gs2", "k_gs2_nodob",
-                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob")
+                 "k_maxdob", "k_gs_p", "k_gy_lo", "k_sy_lo", "k_gs2", "k_gs2_nodob",
+                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd")
 
 _SYMMETRIC = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_ssy", "k_maxdob",
-              "k_name")
+              "k_name", "k_ssmd")
 _ASYMMETRIC = (("k_sdob", "k_s2dob"), ("k_name_nodob", "k_name"), ("k_sy_p", "k_sy"), ("k_gy_p", "k_gy"),
-               ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gy_lo", "k_gy"), ("k_gy_hi", "k_gy"),
-               ("k_sy_lo", "k_sy"), ("k_sy_hi", "k_sy"), ("k_gs2_nodob", "k_gs2"), ("k_gs2_nodob", "k_gs"),
+               ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gy_lo", "k_gy"),
+               ("k_sy_lo", "k_sy"), ("k_gs2_nodob", "k_gs2"), ("k_gs2_nodob", "k_gs"),
                ("k_gs_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"), ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"))
 
 #: Rules as (left key, right key).  Splink's dedupe keeps ``l`` before ``r``, so every asymmetric
@@ -95,14 +96,13 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
     sorted day-month, document and E.164 phone."""
     k_name = k_name_nodob = k_gsy = k_gsmd = k_bag = k_gdob = k_sdob = k_s2dob = None
     k_sy = k_sy_p = k_gy = k_gy_p = k_gs = k_gs_nodob = k_ssy = None
-    k_maxdob = k_gs_p = k_gy_lo = k_gy_hi = k_sy_lo = k_sy_hi = k_gs2 = k_gs2_nodob = None
-    k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = None
+    k_maxdob = k_gs_p = k_gy_lo = k_sy_lo = k_gs2 = k_gs2_nodob = None
+    k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = k_ssmd = None
     partial = is_partial_date(dob_s)
     nodob = dob_s is None
-    # an estimated age: the year of a 1 January date may be one off either way
-    y_lo = y_hi = None
-    if partial and year is not None:
-        y_lo, y_hi = f"{int(year) - 1:04d}", f"{int(year) + 1:04d}"
+    # a 1 January date written from an age (year of the record minus age) is the true year or the
+    # next one (the birthday had not come yet): never an earlier year, so only year - 1 is keyed
+    y_lo = f"{int(year) - 1:04d}" if partial and year is not None else None
     if g1_ph is not None:
         if sn1_ph is not None:
             k_name = f"{g1_ph}|{_pair(sn1_ph, sn2_ph)}" if sn2_ph is not None else f"{g1_ph}|{sn1_ph}|-"
@@ -129,7 +129,7 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
             k_gy = f"{g1_ph}|{year}"
             k_gy_p = k_gy if partial else None
         if y_lo is not None:
-            k_gy_lo, k_gy_hi = f"{g1_ph}|{y_lo}", f"{g1_ph}|{y_hi}"
+            k_gy_lo = f"{g1_ph}|{y_lo}"
     if dob_key is not None:
         if sn1_ph is not None:
             k_sdob = f"{sn1_ph}|{dob_key}"
@@ -140,7 +140,7 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
             k_sy = f"{sn1_ph}|{year}"
             k_sy_p = k_sy if partial else None
         if y_lo is not None:
-            k_sy_lo, k_sy_hi = f"{sn1_ph}|{y_lo}", f"{sn1_ph}|{y_hi}"
+            k_sy_lo = f"{sn1_ph}|{y_lo}"
         if g1_ph is not None:
             k_is = f"{g1_ph[0]}|{sn1_ph}"
             k_is_nodob = k_is if nodob else None
@@ -149,6 +149,8 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
             k_ss_nodob = k_ss if nodob else None
             if year is not None:
                 k_ssy = f"{k_ss}|{year}"
+            if md is not None:
+                k_ssmd = f"{k_ss}|{md}"
     if dob_s is not None:
         tokens = [t for t in (g1_ph, sn1_ph, sn2_ph) if t is not None]
         if len(tokens) >= 2:
@@ -156,8 +158,8 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
     k_doc = doc if doc is not None and len(doc) >= MIN_DOC_KEY_CHARS else None
     return (k_doc, phone, k_gsy, k_gsmd, k_sdob, k_gdob, k_s2dob, k_bag, k_name, k_name_nodob,
             k_sy, k_sy_p, k_gy, k_gy_p, k_gs, k_gs_nodob, k_ssy,
-            k_maxdob, k_gs_p, k_gy_lo, k_gy_hi, k_sy_lo, k_sy_hi, k_gs2, k_gs2_nodob,
-            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob)
+            k_maxdob, k_gs_p, k_gy_lo, k_sy_lo, k_gs2, k_gs2_nodob,
+            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd)
 
 
 def rule_sql(left: str, right: str | None = None) -> str:

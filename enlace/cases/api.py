@@ -118,10 +118,10 @@ class ImportUploadSerializer(ImportRunSerializer):
 
 class ImportProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=["", "queued", "running", "done", "failed"])
+    state = serializers.CharField(help_text="queued, running, done or failed")
     done = serializers.IntegerField()
     total = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ImportBatch.Status.choices)
+    status = serializers.CharField(help_text="The batch's status: uploaded, failed or imported.")
     imported_count = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.DictField())
 
@@ -320,7 +320,7 @@ class ImportBatchViewSet(_Base):
 
         Counts and states only: no audit read event (a poll every second would flood the chain, and
         it would wait on the import's open transaction)."""
-        batch = ImportBatch.objects.restrict(request.user, "view").filter(pk=pk).first()
+        batch = ImportBatch.objects.restrict(request.user, "view").filter(pk=pk).first() if str(pk).isdigit() else None
         if batch is None:
             raise Http404
         return Response(_progress(batch))

@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "ExchangeThreadStatusEnum": "enlace.exchange.models.Thread.Status",
         "CentreCrisisLevelEnum": "enlace.centres.choices.CRISIS_LEVELS",
         "DocumentReportStatusEnum": "enlace.documents.models.DocumentReport.Status",
+        "ImportBatchStatusEnum": "enlace.cases.models.ImportBatch.Status",
     },
 }
 

@@ -40,11 +40,12 @@ SETTINGS = "bench.volume.bench_settings"
 
 # Pages beyond the menu entries: the searches and deep pages the issue measured.
 # Then the list pages under the menu entries that the volume fills (the review queue and the document
-# register were added in session 4); a page a focal point may not open is left out (listed in RESULTS.md).
+# register were added in session 4); a page a focal point may not open is left out (listed in RESULTS.md);
+# /intercambio/eventos/ is a server-sent event stream (it never ends), not a page.
 EXTRA_PAGES = ["/casos/?q=Hern%C3%A1ndez", "/casos/?page=1000", "/casos/entidades/?q=Hern%C3%A1ndez",
                "/casos/entidades/?q=G1234", "/casos/entidades/?q=Mar%C3%ADa%20Garc%C3%ADa", "/coincidencias/?page=200",
                "/coincidencias/revision/", "/documentos/registro/", "/documentos/registro/?q=G1234", "/casos/mapa/",
-               "/intercambio/eventos/", "/intercambio/capacidad-de-respuesta/", "/intercambio/asistencia-juridica/",
+               "/intercambio/capacidad-de-respuesta/", "/intercambio/asistencia-juridica/",
                "/intercambio/?page=500", "/centros/estancias/", "/directorio/autorizaciones/",
                "/directorio/actores-clave/", "/legislacion/cuestionarios/", "/estadisticas/envios/"]
 API_LIMITS = (10, 100)
@@ -84,8 +85,10 @@ def _setup(args) -> dict:
         info.update(build.build(users, scale=args.scale))
     from enlace.matching.models import IndexedRecord
 
-    # A separate step (and re-entrant): a persistent database built once is indexed once.
-    if not getattr(args, "skip_index", False) and not IndexedRecord.objects.exists():
+    # A separate step (and re-entrant): a persistent database built once is indexed once, and again
+    # when the engine changed under it (another feature layout or engine version: the online check
+    # could not read the stored rows).
+    if not getattr(args, "skip_index", False) and _index_stale(IndexedRecord):
         print("indexing the matchable persons…", flush=True)
         info.update(build.index_persons(workers=getattr(args, "index_workers", 2)))
     info["users"] = {c: u.pk for c, u in users.items()}
@@ -98,6 +101,19 @@ def _setup(args) -> dict:
                         "'directory_contact', 'matching_indexedrecord')")
             info["volume"] = {"rows (estimated)": dict(cur.fetchall())}
     return info
+
+
+def _index_stale(IndexedRecord) -> bool:
+    from enlace.matching import index as mindex
+    from enlace.matching.engine.normalize import Features
+
+    row = IndexedRecord.objects.order_by().values_list("features", "engine_version").first()
+    if row is None:
+        return True
+    if len(row[0]) != len(Features._fields) or row[1] != mindex.ENGINE_VERSION:
+        print("the matching index was filled by another engine (features or version differ): refilling", flush=True)
+        return True
+    return False
 
 
 def _credentials(users: dict) -> dict:
@@ -330,6 +346,7 @@ def main(argv=None) -> int:
                     help="build (and index) the volume into DATABASE_URL, print the timings, no load test")
     ap.add_argument("--skip-index", action="store_true", help="build without filling the matching index")
     ap.add_argument("--index-workers", type=int, default=2, help="processes normalising persons for the index")
+    ap.add_argument("--results", default=str(HERE / "RESULTS.md"), help="where the run's section is written")
     ap.add_argument("--label", default="", help="a note for RESULTS.md (what changed since the last run)")
     args = ap.parse_args(argv)
     args.levels = [int(x) for x in args.levels.split(",") if x]
@@ -441,7 +458,7 @@ def _report(args, info, hits, load, version):
         section += f"\nErrors/non-200: {sorted(set(map(str, errors)))[:20]}\n"
     if info.get("skipped"):
         section += f"\nNot measured (not 200 for a focal point): {', '.join(info['skipped'])}\n"
-    path = HERE / "RESULTS.md"
+    path = Path(args.results)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     marker = "Newest first. Load average beside each level (2 cores).\n"
     # newest run first, under the "Runs" heading

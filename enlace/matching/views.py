@@ -56,7 +56,7 @@ class WindowPaginator(BoundedPaginator):
 def hit_list(request):
     qs = HitNotice.objects.restrict(request.user, "list").select_related("other_country", "other_institution",
                                                                           "own_person")
-    filters = HitNoticeFilter(request.GET, queryset=qs)
+    filters = HitNoticeFilter(request.GET, queryset=qs, request=request)
     page = WindowPaginator(filters.qs, HITS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = hide_unreadable_people(request.user, page.object_list)
     audit_listing(request.user, HitNotice, [n.pk for n in page.object_list], query=request.GET.urlencode())

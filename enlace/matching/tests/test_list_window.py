@@ -42,3 +42,31 @@ def test_pages_beyond_the_window_are_reached_and_the_last_page_is_exact(monkeypa
     assert shown == newest_first[-1:]
     assert (paginator.count, paginator.count_is_lower_bound) == (3, False)
     assert _shown(client, "?page=abc")[0] == newest_first[:1]
+
+
+def test_every_distribution_level_is_classed_for_the_narrowing():
+    """``within_reach`` names the levels beyond the owner's country: a new level must be classed there."""
+    from enlace.matching.filters import BEYOND_OWNER_COUNTRY, WITHIN_OWNER_COUNTRY
+    from enlace.sharing.policy import Distribution
+
+    assert set(WITHIN_OWNER_COUNTRY) | set(BEYOND_OWNER_COUNTRY) == {c for c, _l in Distribution.CHOICES}
+    assert not set(WITHIN_OWNER_COUNTRY) & set(BEYOND_OWNER_COUNTRY)
+
+
+def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):
+    """The narrowing is implied by the policy: a notice of another country that reaches Guatemala
+    through the network is listed, the USA's own notices are not."""
+    from enlace.matching.models import HitNotice
+    from enlace.sharing.policy import Distribution
+
+    gtm, usa = f.user("GTM", "focal_point"), f.user("USA", "focal_point")
+    mine, theirs = _hit(gtm, usa)
+    _mine2, theirs2 = _hit(gtm, usa)
+    # A notice without a case entity, owned by the USA and distributed to the network.
+    HitNotice.objects.unrestricted(reason="test").filter(pk=theirs2.pk).update(
+        own_person=None, distribution=Distribution.NETWORK)
+    expected = set(HitNotice.objects.restrict(gtm, "list").values_list("pk", flat=True))
+    assert theirs2.pk in expected and theirs.pk not in expected and mine.pk in expected
+    assert set(_shown(f.verified_client(gtm))[0]) == expected
+    r = f.token_client(gtm).get("/api/v1/hits/?limit=100")
+    assert r.status_code == 200 and {row["id"] for row in r.json()["results"]} == expected

@@ -22,14 +22,14 @@ bring in every namesake born the same year.
 | ``k_s2dob`` second surname + date | first-surname typos; with ``k_sdob``: surnames swapped |
 | ``k_bag`` {given, first surname} + date | given names and surnames swapped between fields |
 | ``k_maxdob`` greatest name token + date | whole name in the wrong fields (the same token wins) |
-| ``k_name`` given + both surnames (set), symmetric | a date wrong in two places (year and day) |
-| ``k_name_nodob`` given + both surnames | a record without a date of birth |
+| ``k_namedec`` given + both surnames (set) + decade of birth | a date wrong in two places (year and day) |
+| ``k_name`` / ``k_name_nodob`` given + both surnames | a record without a date of birth |
 | ``k_sy`` / ``k_sy_p`` first surname + year | a 1 January date whose given name also changed |
 | ``k_gy`` / ``k_gy_p`` given + year | a 1 January date whose first surname also changed |
 | ``k_gy_lo``, ``k_sy_lo`` | a 1 January date written from an age: its year is the true one or one more |
 | ``k_gs`` / ``k_gs_p`` given + first surname | a 1 January date with any year |
 | ``k_gs`` / ``k_gs_nodob`` given + first surname | no date of birth and the second surname missing or changed |
-| ``k_gs2`` / ``k_gs2_nodob`` given + second surname | no date; first surname dropped, swapped or mistyped |
+| ``k_gs2`` / ``k_gs2_nodob`` given + second surname | no date; first surname mistyped |
 | ``k_ss`` / ``k_ss_nodob`` both surnames (set) | no date; given name changed or mistyped |
 | ``k_is`` / ``k_is_nodob`` initial + first surname | no date; given name mistyped beyond phonetics |
 | ``k_gi`` / ``k_gi_nodob`` given + surname initial | no date; first surname mistyped beyond phonetics |
@@ -53,14 +53,13 @@ from __future__ import annotations
 BLOCKING_KEYS = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_name",
                  "k_name_nodob", "k_sy", "k_sy_p", "k_gy", "k_gy_p", "k_gs", "k_gs_nodob", "k_ssy",
                  "k_maxdob", "k_gs_p", "k_gy_lo", "k_sy_lo", "k_gs2", "k_gs2_nodob",
-                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd")
+                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd", "k_namedec")
 
 _SYMMETRIC = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_ssy", "k_maxdob",
-              "k_name", "k_ssmd")
+              "k_namedec", "k_ssmd")
 _ASYMMETRIC = (("k_sdob", "k_s2dob"), ("k_name_nodob", "k_name"), ("k_sy_p", "k_sy"), ("k_gy_p", "k_gy"),
                ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gy_lo", "k_gy"),
-               ("k_sy_lo", "k_sy"), ("k_gs2_nodob", "k_gs2"), ("k_gs2_nodob", "k_gs"),
-               ("k_gs_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"), ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"))
+               ("k_sy_lo", "k_sy"), ("k_gs2_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"), ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"))
 
 #: Rules as (left key, right key).  Splink's dedupe keeps ``l`` before ``r``, so every asymmetric
 #: rule is listed in both directions.
@@ -97,7 +96,7 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
     k_name = k_name_nodob = k_gsy = k_gsmd = k_bag = k_gdob = k_sdob = k_s2dob = None
     k_sy = k_sy_p = k_gy = k_gy_p = k_gs = k_gs_nodob = k_ssy = None
     k_maxdob = k_gs_p = k_gy_lo = k_sy_lo = k_gs2 = k_gs2_nodob = None
-    k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = k_ssmd = None
+    k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = k_ssmd = k_namedec = None
     partial = is_partial_date(dob_s)
     nodob = dob_s is None
     # a 1 January date written from an age (year of the record minus age) is the true year or the
@@ -108,6 +107,9 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
             k_name = f"{g1_ph}|{_pair(sn1_ph, sn2_ph)}" if sn2_ph is not None else f"{g1_ph}|{sn1_ph}|-"
             k_gs = f"{g1_ph}|{sn1_ph}"
             k_gi = f"{g1_ph}|{sn1_ph[0]}"
+            if dob_s is not None:
+                # the decade, not the year: the full name is rare enough, the date may be wrong twice
+                k_namedec = f"{k_name}|{dob_s[:3]}"
             if nodob:
                 k_name_nodob = k_name
                 k_gs_nodob = k_gs
@@ -159,7 +161,7 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
     return (k_doc, phone, k_gsy, k_gsmd, k_sdob, k_gdob, k_s2dob, k_bag, k_name, k_name_nodob,
             k_sy, k_sy_p, k_gy, k_gy_p, k_gs, k_gs_nodob, k_ssy,
             k_maxdob, k_gs_p, k_gy_lo, k_sy_lo, k_gs2, k_gs2_nodob,
-            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd)
+            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd, k_namedec)
 
 
 def rule_sql(left: str, right: str | None = None) -> str:

@@ -70,3 +70,19 @@ def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):
     assert set(_shown(f.verified_client(gtm))[0]) == expected
     r = f.token_client(gtm).get("/api/v1/hits/?limit=100")
     assert r.status_code == 200 and {row["id"] for row in r.json()["results"]} == expected
+
+
+def test_api_counts_up_to_a_window_and_says_so(monkeypatch):
+    from enlace.matching.api import WindowedPagination
+
+    monkeypatch.setattr(WindowedPagination, "ahead", 0)
+    gtm, usa = f.user("GTM", "focal_point"), f.user("USA", "focal_point")
+    for _i in range(3):
+        _hit(gtm, usa)
+    api = f.token_client(gtm)
+    body = api.get("/api/v1/hits/?limit=1").json()  # window: offset 0 + 1 page
+    assert (body["count"], body.get("count_is_lower_bound"), len(body["results"])) == (2, True, 1)
+    assert body["next"]
+    body = api.get("/api/v1/hits/?limit=1&offset=2").json()  # the last one: exact
+    assert (body["count"], body.get("count_is_lower_bound"), body["next"]) == (3, None, None)
+    assert api.get("/api/v1/hits/?limit=10").json()["count"] == 3

@@ -123,7 +123,7 @@ ESTIMATE_SCRIPT = r"""
 import json, sys
 sys.path.insert(0, {root!r})
 from enlace.matching.engine.estimate import estimate_from_csv
-info = estimate_from_csv({path!r}, {out!r}, meta={{"estimated_on": {tag!r}}})
+info = estimate_from_csv({path!r}, {out!r}, meta={{"estimated_on": {tag!r}}}, max_sample={sample})
 print("RESULT " + json.dumps({{k: v for k, v in info.items() if k != "diagnostics"}}))
 """
 
@@ -159,11 +159,15 @@ print(json.dumps({{"index_records": len(index), "build_seconds": round(build, 1)
 """
 
 
-def estimate_model(path: str, tag: str) -> tuple[str, dict]:
-    """Estimate a model from the records of ``path`` alone (child process, measured)."""
+def estimate_model(path: str, tag: str, sample: int | None = None) -> tuple[str, dict]:
+    """Estimate a model from the records of ``path`` alone (child process, measured); ``sample``: the
+    records the estimation uses at most (a uniform sample; the prior is scaled to all records)."""
+    from enlace.matching.engine.estimate import MAX_SAMPLE
+
     out = os.path.join(OUT, "models", tag + ".model.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    code, so, err, wall, peak = run_measured([PY, "-c", ESTIMATE_SCRIPT.format(root=ROOT, path=path, out=out, tag=tag)])
+    script = ESTIMATE_SCRIPT.format(root=ROOT, path=path, out=out, tag=tag, sample=sample or MAX_SAMPLE)
+    code, so, err, wall, peak = run_measured([PY, "-c", script])
     if code != 0:
         raise SystemExit(f"estimation failed ({code}):\n{err[-3000:]}")
     info = json.loads([ln for ln in so.splitlines() if ln.startswith("RESULT ")][-1][7:])
@@ -193,7 +197,7 @@ def bench_size(n: int, args, source: str = "generator") -> dict:
     res["generate_seconds"] = round(gen_s, 1) if gen_s is not None else "cached"
     model = None
     if args.model == "data":
-        model, res["estimation"] = estimate_model(path, tag)
+        model, res["estimation"] = estimate_model(path, tag, args.estimation_sample)
     pairs = os.path.join(OUT, tag + ".pairs.csv")
     res["batch"] = run_batch(path, pairs, model, args.threshold)
     res["records"] = res["batch"]["records"]
@@ -261,6 +265,8 @@ def main(argv=None):
     ap.add_argument("--sources", default="generator,alt,febrl", help="comma-separated: generator, alt, febrl")
     ap.add_argument("--model", choices=("data", "shipped"), default="data",
                     help="estimate the model from each source's records (default) or use the shipped one")
+    ap.add_argument("--estimation-sample", type=int, default=None,
+                    help="records the estimation uses at most (default: the engine's, 200 000)")
     ap.add_argument("--reviews", default="", help="simulate N reviewed pairs and re-estimate (rounds: 200,500)")
     args = ap.parse_args(argv)
     os.makedirs(OUT, exist_ok=True)

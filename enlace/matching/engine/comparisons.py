@@ -94,7 +94,8 @@ class Level:
     explain: dict = field(default_factory=dict)
     null: bool = False
     #: term-frequency adjustment column (Splink's ``tf_adjustment_column``): an agreement on a rare
-    #: value weighs more than on a common one.  Only on exact-match levels of that column.
+    #: value weighs more than on a common one.  Only on levels whose condition starts with equality
+    #: of that column (both sides carry the same value).
     tf: str | None = None
 
 
@@ -120,6 +121,8 @@ class Comparison:
             if lev.tf:
                 d["tf_adjustment_column"] = lev.tf
                 d["tf_adjustment_weight"] = 1.0
+                if lev.sql != f'"{lev.tf}_l" = "{lev.tf}_r"':
+                    d["disable_tf_exact_match_detection"] = True
             levels.append(d)
         return {"output_column_name": self.name, "comparison_description": self.description,
                 "comparison_levels": levels}
@@ -202,9 +205,11 @@ SURNAMES = Comparison("surnames", "Both surnames (particles removed, phonetic, o
     Level("phonetic", '"sn1_ph_l" = "sn1_ph_r" AND "sn2_ph_l" IS NOT DISTINCT FROM "sn2_ph_r"',
           lambda l, r: _eq(l.sn1_ph, r.sn1_ph) and l.sn2_ph == r.sn2_ph,
           {"surname_1": "sounds the same", "surname_2": "sounds the same"}),
+    # the rarity of the first surname is the evidence here (a second surname is missing in a register
+    # that writes one): term-frequency adjusted on it, as the exact level is on both
     Level("first surname, second missing on one side", f'"sn1_ph_l" = "sn1_ph_r" AND {_SN2_MISSING}',
           lambda l, r: _eq(l.sn1_ph, r.sn1_ph) and (l.sn2 is None or r.sn2 is None),
-          {"surname_1": "exact or sounds the same"}),
+          {"surname_1": "exact or sounds the same"}, tf="sn1_ph"),
     Level("surnames in swapped order", '"sn1_ph_l" = "sn2_ph_r" AND "sn2_ph_l" = "sn1_ph_r"',
           lambda l, r: _eq(l.sn1_ph, r.sn2_ph) and _eq(l.sn2_ph, r.sn1_ph),
           {"surname_1": "matches their surname_2", "surname_2": "matches their surname_1"}),
@@ -305,7 +310,10 @@ DOC = Comparison("doc", "Identity document number (normalised)", (
     Level("exact", _sql_eq("doc"), lambda l, r: l.doc == r.doc, {"doc_number": "exact"}),
     Level("one typo, same document class", f'"doc_class_l" = "doc_class_r" AND {_sql_dl("doc")}',
           lambda l, r: l.doc_class == r.doc_class and dl1(l.doc, r.doc), {"doc_number": "one character differs"}),
-    Level("different document classes", '"doc_class_l" <> "doc_class_r"', lambda l, r: l.doc_class != r.doc_class),
+    # a passport against a national id says nothing either way (one person holds both): Bayes factor 1,
+    # not estimated (EM gave it 2^18 on data where fraudulent documents are of another class)
+    Level("different document classes", '"doc_class_l" <> "doc_class_r"', lambda l, r: l.doc_class != r.doc_class,
+          null=True),
     Level("different", "ELSE", lambda l, r: True),
 ))
 

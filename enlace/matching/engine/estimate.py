@@ -13,8 +13,16 @@ Everything is estimated with Splink's own training methods on the normalised rec
   years apart, fathers and sons, a family phone - which is where u matters (with u from random
   pairs a shared phone weighs 20 bits and a father and son sharing a phone match);
 * **m of the surname comparison** by expectation-maximisation on pairs born the same day;
-* **term frequencies** of given names and of both surnames: computed by Splink on the data it links
-  (``tf_adjustment_column``), so a rare name weighs more than ``María Hernández``;
+* **m of every comparison but the document, where the data allows** (at least :data:`MIN_DOC_PAIRS`
+  pairs): counted among pairs from different countries that share a document number - nearly all one
+  person whatever their names and dates (Splink's "m from a label column", the document being the
+  noisy identifier).  EM in a block of common surnames takes strangers with a common name for
+  matches, and gave "dates more than ten years apart" a fifth of the matches on data with many
+  namesakes; EM stays the fallback (few documents) and gives m of the document comparison;
+* **term frequencies** of given names, of both surnames and of the first surname (level "second
+  surname missing on one side"): computed by Splink on the data it links (``tf_adjustment_column``),
+  so a rare name weighs more than ``María Hernández``; relative to the level's estimated weight
+  (:func:`_relative_tf`);
 * **the twins level** (same surnames and date, different given names) is not estimated: its Bayes
   factor is the one of different given names divided by the one of an exact date, i.e. the date's
   agreement is no evidence between people of one family - the pair weighs less than strangers;
@@ -37,7 +45,7 @@ import random
 from collections import Counter
 from typing import Iterable, Mapping
 
-from .blocking import BLOCKING_RULES, rule_sql
+from .blocking import BLOCKING_RULES, MIN_DOC_KEY_CHARS, rule_sql
 from .comparisons import COMPARISONS, TWINS_LABEL
 from .model import ENGINE_VERSION, ModelError, save_model
 from .normalize import INPUT_COLUMNS, Features, normalise_record
@@ -53,6 +61,9 @@ MAX_SAMPLE = 200_000
 #: Weight of EM's m estimate, in pairs, when blended with reviewers' labels.
 LABEL_PSEUDO_PAIRS = 200
 U_RANDOM_PAIRS = 3_000_000
+#: Pairs sharing a document number needed for the document session of EM to give m (below this,
+#: m comes from the surname and date sessions alone).
+MIN_DOC_PAIRS = 300
 
 
 class TrainingError(ModelError):
@@ -145,7 +156,8 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
         load_features(con, sample, "est_records")
         # helper columns for training blocks that no comparison reads (Splink would otherwise switch
         # off every comparison that mentions them; we keep only the estimates we want from each session)
-        con.execute('CREATE OR REPLACE TABLE est AS SELECT *, "sn_full" AS t_sn, "dob_s" AS t_dob FROM est_records')
+        con.execute('CREATE OR REPLACE TABLE est AS SELECT *, "sn_full" AS t_sn, "dob_s" AS t_dob, '
+                    f'CASE WHEN length("doc") >= {MIN_DOC_KEY_CHARS} THEN "doc" END AS t_doc FROM est_records')
         base = _settings(prior=1.0 / n)
         # u of the surnames: random pairs (Splink's random sampling)
         lk = _linker(con, "est", base)
@@ -169,6 +181,11 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
                     "surnames")
         em_dob = _em(con, "est", settings, 'l."t_dob" = r."t_dob" AND l."source_country" <> r."source_country"',
                      "dob")
+        # and among records that share a document number: nearly all one person whatever their names
+        # and dates, so the level counts there are m (Splink's "m from a label column" with the document
+        # as the noisy identifier).  EM in a block of common surnames also takes strangers with a common
+        # name for matches (m of "dates ten years apart" came out at a fifth).
+        doc_m, n_doc_pairs = _doc_m(con)
         for comp in settings["comparisons"]:
             name = comp["output_column_name"]
             # as Splink does across sessions: m is the mean over the sessions that estimate it (a
@@ -176,8 +193,12 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
             # with equal surnames - is still seen in the other)
             sources = {"surnames": [em_dob], "dob": [em_sn]}.get(name, [em_sn, em_dob])
             per = [_levels(src, name) for src in sources]
+            first = doc_m.get(name)
             for li, lev in enumerate(comp["comparison_levels"]):
                 if lev.get("is_null_level"):
+                    continue
+                if first is not None:
+                    lev["m_probability"] = first[li]
                     continue
                 got = [p[li].get("m_probability") for p in per if p[li].get("m_probability") is not None]
                 lev["m_probability"] = sum(got) / len(got) if got else None
@@ -192,6 +213,7 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
 
         n_not = len(not_same)
         corrections = learn_from_verdicts(settings, same, list(not_same))
+        tf_sums = _relative_tf(con, "est", settings)
         _twins(settings)
         k_sample = _expected_matches(con, "est", settings, n)
     finally:
@@ -211,8 +233,12 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
         "label_corrections": corrections,
         "expected_matches_per_record": round(k, 4),
         "floored_levels": floored,
-        "method": "u: random sampling (surnames), EM among same surnames (others); m: EM; "
-                  "tf: given names, both surnames; twins derived",
+        "tf_sum_squares": tf_sums,
+        "m_document_pairs": n_doc_pairs,
+        "m_counted_on_document_pairs": sorted(doc_m),
+        "method": "u: random sampling (surnames), among same surnames (others); m: counted among pairs "
+                  "sharing a document, EM where too few; tf: given names, both surnames, first surname "
+                  "(relative to the level's estimate); twins derived",
         **(meta or {}),
     }
     diagnostics = {"m_u": _m_u_table(settings)}
@@ -263,6 +289,26 @@ def _conditional_u(con, max_pairs: int, seed: int) -> tuple[list[list[float | No
     return out, min(far[1], other_name[1]) or 1
 
 
+def _doc_m(con) -> tuple[dict[str, list[float | None]], int]:
+    """m of every comparison but the document, counted over pairs from different countries that share
+    a document number, where that comparison is known in at least :data:`MIN_DOC_PAIRS` pairs.  A level
+    never seen there gets half a pair: rare, not impossible."""
+    from .training import count_levels
+
+    block = ('est l JOIN est r ON l."t_doc" = r."t_doc" AND l."source_country" <> r."source_country" '
+             'AND l."record_id" < r."record_id"')
+    counts, total = count_levels(con, block)
+    out = {}
+    for ci, comp in enumerate(COMPARISONS):
+        non_null = [i for i, lev in enumerate(comp.levels) if not lev.null]
+        tot = sum(counts[ci].get(i, 0) for i in non_null)
+        if comp.name == "doc" or tot < MIN_DOC_PAIRS:
+            continue
+        out[comp.name] = [None if comp.levels[i].null else max(counts[ci].get(i, 0), 0.5) / tot
+                          for i in range(len(comp.levels))]
+    return out, total
+
+
 def _floor(settings: dict, floor_u: float, keys=("m_probability", "u_probability")) -> list[str]:
     """Levels the estimation left empty get a floor probability, so every Bayes factor is finite."""
     out = []
@@ -302,6 +348,32 @@ def _starting_m(settings: dict) -> None:
         rest = (0.2 / (len(levels) - 1)) if len(levels) > 1 else 0.0
         for i, lev in enumerate(levels):
             lev["m_probability"] = 0.8 if i == 0 else rest
+
+
+def _relative_tf(con, table: str, settings: dict) -> dict:
+    """Term frequencies adjust a level's *estimated* weight by the value's relative rarity.
+
+    Splink multiplies a term-frequency level's Bayes factor by ``u / tf(value)``, which assumes u is
+    the chance that two random records agree on the column (Σ tf²).  Our u of given names is
+    counted among people with the same surnames (3 to 4 times Σ tf² there), and the first-surname
+    level's u includes "second surname missing", so the factor would replace the estimate with an
+    unconditional one.  Storing u' = Σ tf² and m' = m Σ tf² / u keeps the level's Bayes factor (m/u)
+    and makes the adjustment Σ tf² / tf(value): above 1 for a rarer than average value, below for a
+    common one.  Returns Σ tf² per column (the model's diagnostics)."""
+    out = {}
+    for comp in settings["comparisons"]:
+        for lev in comp["comparison_levels"]:
+            col = lev.get("tf_adjustment_column")
+            if not col or lev.get("is_null_level"):
+                continue
+            if col not in out:
+                out[col] = float(con.execute(
+                    f'SELECT sum(c * c) / (sum(c) * sum(c)) FROM (SELECT count(*)::DOUBLE AS c FROM {table} '
+                    f'WHERE "{col}" IS NOT NULL GROUP BY "{col}")').fetchall()[0][0] or 0.0)
+            s2, m, u = out[col], lev["m_probability"], lev["u_probability"]
+            if s2 > 0 and m * s2 / u <= 1.0:
+                lev["m_probability"], lev["u_probability"] = m * s2 / u, s2
+    return {k: round(v, 8) for k, v in out.items()}
 
 
 def _twins(settings: dict) -> None:

@@ -96,6 +96,13 @@ class Model:
                 br["sql_dialect"] = dialect
                 if dialect == "spark":
                     br["blocking_rule"] = to_spark_sql(br["blocking_rule"])
+        for comp in s["comparisons"]:
+            for lev in comp["comparison_levels"]:
+                # a term-frequency level that is not the exact match of its column divides its own u by
+                # the value's frequency (Splink would take the u of another level equal on that column)
+                col = lev.get("tf_adjustment_column")
+                if col and lev.get("sql_condition") != f'"{col}_l" = "{col}_r"':
+                    lev["disable_tf_exact_match_detection"] = True
         if dialect == "spark":
             for comp in s["comparisons"]:
                 for lev in comp["comparison_levels"]:
@@ -176,7 +183,7 @@ def _check_consistent(settings: dict, comparisons: tuple[Comparison, ...]) -> No
             raise ModelError(f"comparison {code.name!r} changed since training: retrain (bench/linkage/train.py)")
         for sl, cl in zip(levels, code.levels):
             if (sl.get("sql_condition") != cl.sql or sl.get("label_for_charts") != cl.label
-                    or sl.get("tf_adjustment_column") != cl.tf):
+                    or sl.get("tf_adjustment_column") != cl.tf or bool(sl.get("is_null_level")) != cl.null):
                 raise ModelError(f"level {cl.label!r} of {code.name!r} changed since training: retrain")
 
 
@@ -199,8 +206,10 @@ def model_from_dict(data: dict) -> Model:
         for lev in comp["comparison_levels"]:
             col = lev.get("tf_adjustment_column")
             if col and not lev.get("is_null_level"):
-                if lev.get("sql_condition") != f'"{col}_l" = "{col}_r"' or lev.get("tf_adjustment_weight", 1.0) != 1.0:
-                    raise ModelError("term-frequency adjustments are supported on exact-match levels only")
+                sql = lev.get("sql_condition") or ""
+                if not (sql == f'"{col}_l" = "{col}_r"' or sql.startswith(f'"{col}_l" = "{col}_r" AND ')) \
+                        or lev.get("tf_adjustment_weight", 1.0) != 1.0:
+                    raise ModelError("term-frequency adjustments are supported only on levels where that column is equal")
                 trow.append((col, lev["u_probability"]))
             else:
                 trow.append(None)

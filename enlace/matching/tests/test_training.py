@@ -43,8 +43,9 @@ def estimated(tmp_path_factory):
     for rec, truth in data:
         by_cluster.setdefault(truth["cluster_id"], []).append(rec)
     same = [(g[0], g[1]) for g in by_cluster.values() if len(g) > 1 and g[0]["source_country"] != g[1]["source_country"]]
-    plain = est.estimate_from_records(records, str(d / "plain.json"), u_pairs=300_000)
-    taught = est.estimate_from_records(records, str(d / "taught.json"), labels=same[:60], u_pairs=300_000)
+    # 100k random pairs are plenty for 3 000 records (this fixture is most of the file's time)
+    plain = est.estimate_from_records(records, str(d / "plain.json"), u_pairs=100_000)
+    taught = est.estimate_from_records(records, str(d / "taught.json"), labels=same[:60], u_pairs=100_000)
     return d, plain, taught
 
 
@@ -70,7 +71,7 @@ def test_shipped_model_was_estimated_from_data_without_labels(estimated):
     structure = lambda m: [(c["output_column_name"], [(lv["label_for_charts"], lv.get("tf_adjustment_column"))
                                                       for lv in c["comparison_levels"]]) for c in m.settings["comparisons"]]
     assert structure(again) == structure(shipped)
-    assert set(again.tf_columns) == {"g_norm", "sn_full"}
+    assert set(again.tf_columns) == {"g_norm", "sn_full", "sn1_ph"}
 
 
 def test_training_refuses_ground_truth(tmp_path):
@@ -99,6 +100,34 @@ def test_twins_weigh_less_than_strangers_and_partial_dates_compare_the_year(esti
     assert COMPARISONS[2].levels[lv[2]].label.startswith("1 January")
     swapped = model.levels(normalise_record({**base, "dob": "1990-03-07"}), normalise_record({**base, "dob": "1990-07-03"}))
     assert COMPARISONS[2].levels[swapped[2]].label == "day/month swapped"
+
+
+def test_another_document_class_is_no_evidence_and_name_rarity_is(estimated):
+    """A passport against a national id weighs nothing either way (fraudulent documents of another
+    class made EM give it 2^18); with a second surname missing, a rare first surname is evidence and a
+    common one much less, around the level's estimated weight (relative term frequency)."""
+    from enlace.matching.engine.normalize import normalise_record
+
+    d, plain, _taught = estimated
+    for model in (load_model(str(d / "plain.json")), load_model(MODEL_PATH)):
+        doc = next(i for i, c in enumerate(COMPARISONS) if c.name == "doc")
+        other_class = [lv.label for lv in COMPARISONS[doc].levels].index("different document classes")
+        assert model.bayes_factors[doc][other_class] == 1.0
+        base = {"source_country": "GTM", "given_names": "Ana", "sex": "F", "dob": "1990-03-07"}
+        a = normalise_record({**base, "record_id": "a", "surname_1": "Xol", "surname_2": "Caal", "doc_type": "passport",
+                              "doc_number": "G12345678"})
+        b = normalise_record({**base, "record_id": "b", "source_country": "MEX", "surname_1": "Xol",
+                              "doc_type": "national id", "doc_number": "1234567890101"})
+        levels = model.levels(a, b)
+        assert COMPARISONS[doc].levels[levels[doc]].label == "different document classes"
+        assert COMPARISONS[1].levels[levels[1]].label == "first surname, second missing on one side"
+        s2 = plain["tf_sum_squares"]["sn1_ph"] if model.meta.get("tf_sum_squares") is None else \
+            model.meta["tf_sum_squares"]["sn1_ph"]
+        freq = lambda value: (lambda col, v: value if col == "sn1_ph" else None)
+        rare, common = (model.probability(levels, 100_000, a, b, freq(v)) for v in (s2 / 20, s2 * 20))
+        plain_p = model.probability(levels, 100_000, a, b)
+        assert rare > plain_p > common
+    assert plain["tf_sum_squares"]["g_norm"] > 0
 
 
 # --- reviewers teach the model -----------------------------------------------------------------------
@@ -205,7 +234,7 @@ def test_a_model_of_another_version_is_refused(model_dir, estimated):
 
 def test_train_matching_from_csv_writes_a_versioned_model_with_offline_charts(tmp_path, monkeypatch):
     monkeypatch.setenv(MODEL_DIR_ENV, str(tmp_path / "models"))
-    monkeypatch.setattr(est, "U_RANDOM_PAIRS", 300_000)
+    monkeypatch.setattr(est, "U_RANDOM_PAIRS", 100_000)
     path = tmp_path / "records.csv"
     data = _generated(2_500, seed=5)
     with path.open("w", newline="") as fh:

@@ -317,8 +317,11 @@ def _check_records(n: int = 2000) -> int:
     return len(pks)
 
 
-def _index_range(lo: int, hi: int) -> tuple:
-    """Normalise and COPY the persons of ``[lo, hi)`` (its own connection); returns (n, counts)."""
+def _index_range(lo: int, hi: int, tf_cols: tuple) -> tuple:
+    """Normalise and COPY the persons of ``[lo, hi)`` (its own connection); returns (n, counts).
+
+    Nothing here reads the engine's files again (``tf_cols`` comes from the parent): the code was
+    imported before the fork, so an engine being edited on disk meanwhile cannot break a long fill."""
     from collections import Counter
 
     from django.db import connection
@@ -327,7 +330,6 @@ def _index_range(lo: int, hi: int) -> tuple:
     from enlace.matching.engine.normalize import normalise_record
     from enlace.matching.engine.online import posted_keys
 
-    tf_cols = mindex.DatabaseIndex().tf_columns
     counts: Counter = Counter()
     n = 0
     docs = _held_documents(lo, hi)
@@ -388,7 +390,10 @@ def index_persons(log=print, workers: int = 2) -> dict:
     agg = Entity.objects.unrestricted(reason="bench: pk range of the persons").aggregate(lo=Min("pk"), hi=Max("pk"))
     lo, hi = agg["lo"] or 0, (agg["hi"] or 0) + 1
     step = max(1, (hi - lo) // max(1, workers * 8) + 1)  # small ranges: progress and an even spread
-    ranges = [(a, min(a + step, hi)) for a in range(lo, hi, step)]
+    from enlace.matching import index as mindex
+
+    tf_cols = tuple(mindex.DatabaseIndex().tf_columns)  # loads the model once, before the fork
+    ranges = [(a, min(a + step, hi), tf_cols) for a in range(lo, hi, step)]
     counts: Counter = Counter()
     n = 0
     connection.close()  # forked workers must not share the parent's connection

@@ -38,6 +38,12 @@ MODEL_DIR_ENV = "ENLACE_MATCHING_MODEL_DIR"
 #: evidence as at this size.
 PRIOR_MIN_RECORDS = 100_000
 
+#: Below this many records the term frequencies are not used (batch, online and database index
+#: alike): in a young database every name is "frequent" (two records, each name 1 in 2) and the
+#: adjustment would take a document-confirmed pair below the threshold.  The levels' estimated
+#: weights apply as they are.
+TF_MIN_RECORDS = 1_000
+
 #: Default decision threshold on the match probability (batch and online).  Chosen on a synthetic
 #: validation set (seed different from training and from the benchmark) as the value that keeps
 #: precision at or above 0.99 with a margin; see bench/README-linkage.md.
@@ -98,6 +104,10 @@ class Model:
                     br["blocking_rule"] = to_spark_sql(br["blocking_rule"])
         for comp in s["comparisons"]:
             for lev in comp["comparison_levels"]:
+                if n_records < TF_MIN_RECORDS:
+                    for key in ("tf_adjustment_column", "tf_adjustment_weight", "disable_tf_exact_match_detection"):
+                        lev.pop(key, None)
+                    continue
                 # a term-frequency level that is not the exact match of its column divides its own u by
                 # the value's frequency (Splink would take the u of another level equal on that column)
                 col = lev.get("tf_adjustment_column")
@@ -120,6 +130,8 @@ class Model:
         ``tf(column, value)`` gives the term frequency of a value (count / non-null count over the
         records being linked) for the term-frequency levels; without it there is no adjustment."""
         bf = prob_to_bayes_factor(self.prior(n_records))
+        if n_records < TF_MIN_RECORDS:
+            tf = None
         for ci, li in enumerate(levels):
             bf = bf * self.bayes_factors[ci][li]
             t = self.tf_levels[ci][li]

@@ -18,6 +18,7 @@ sorted pass, so concurrent checks neither deadlock nor double-count.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import Iterable, Mapping
 
@@ -32,7 +33,11 @@ from .index_models import IndexCount, IndexedRecord, IndexKey
 
 # The engine's version (normalisation and keys): rows of another version are re-indexed by match-all.
 # The blocking keys have their own version: new keys leave the rows stale even when the model's is unchanged.
-ENGINE_VERSION = f'{getattr(_engine_model, "ENGINE_VERSION", "1")}-b{blocking.BLOCKING_VERSION}'[:16]
+# The stored feature layout has its own fingerprint: a row written with other features cannot even be
+# read back (Features._make refuses it), so a change of layout must make every older row stale by itself,
+# whether or not somebody remembered to raise a version number.
+_LAYOUT = hashlib.sha1("|".join(FEATURES).encode()).hexdigest()[:6]
+ENGINE_VERSION = f'{getattr(_engine_model, "ENGINE_VERSION", "1")}-b{blocking.BLOCKING_VERSION}-{_LAYOUT}'[:16]
 _LIST_POS = tuple(FEATURES.index(c) for c in LIST_FEATURES)
 #: counter of the number of indexed records (column "" / value "")
 _TOTAL = ("", "")
@@ -133,6 +138,10 @@ class DatabaseIndex:
         if row is None:
             return Counter()
         IndexedRecord.objects.filter(pk=record_id).delete()  # its keys go with it (CASCADE)
+        if len(row) != len(FEATURES):
+            # A row of an older layout (stale until match-all rebuilds everything, counters included):
+            # it goes, and its counters are left to that rebuild rather than guessed.
+            return Counter({_TOTAL: -1})
         return Counter({k: -n for k, n in _counts_of(_load(row), self.tf_columns).items()})
 
     def clear(self) -> None:
@@ -202,7 +211,10 @@ class DatabaseIndex:
             capped = with_capped = ""
         sql = (f"WITH q(a, b) AS (VALUES {values}){with_capped} "
                f"SELECT r.features FROM {rec} r WHERE r.record_id IN "
-               f"(SELECT k.record_id FROM q JOIN {key} k ON k.key = q.b WHERE 1 = 1 {capped})")
+               f"(SELECT k.record_id FROM q JOIN {key} k ON k.key = q.b WHERE 1 = 1 {capped}) "
+               # Rows of another engine version are stale (match-all re-indexes them): never scored.
+               f"AND r.engine_version = %s")
+        params.append(ENGINE_VERSION)
         if self.cross_country_only:
             sql += " AND r.source_country <> %s"
             params.append(q.source_country)

@@ -121,3 +121,24 @@ def test_database_index_agrees_exactly_with_the_batch(records, tmp_path):
     assert expected and set(got) == set(expected)
     for key, p in expected.items():
         assert math.isclose(got[key], p, rel_tol=1e-9, abs_tol=1e-12), key
+
+
+@pytest.mark.django_db
+def test_a_row_of_another_feature_layout_is_stale_never_scored_and_can_be_replaced():
+    """A row written by an engine with another feature layout (an upgrade) is neither read as features
+    (that crashed: "Expected 57 arguments") nor proposed as a candidate; re-indexing the record replaces it."""
+    from enlace.matching.index import DatabaseIndex
+    from enlace.matching.index_models import IndexedRecord
+
+    idx = DatabaseIndex()
+    rec = {"record_id": "x-1", "source_country": "GTM", "given_names": "Ana María", "surname_1": "López",
+           "surname_2": "Ruiz", "dob": "1990-05-04", "sex": "F", "nationality": "GTM", "doc_number": "",
+           "doc_type": "", "phone": ""}
+    q = dict(rec, record_id="y-1", source_country="MEX")
+    assert idx.add(rec)
+    assert [r for r, *_ in idx.match(q)] == ["x-1"]
+    IndexedRecord.objects.filter(pk="x-1").update(features=["x-1", "GTM"], engine_version="0-old")
+    assert idx.match(q) == []
+    assert idx.stale() == 1
+    assert idx.add(rec)  # the record is indexed again with today's layout
+    assert [r for r, *_ in idx.match(q)] == ["x-1"]

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, Entity, ImportBatch, Link, RouteLeg
+from .search import EntitySearchText, fold
 
 MAX_QUERY = 200
 MAX_WORDS = 6
@@ -63,10 +64,14 @@ class EntityFilter(_CaseChildFilter):
         fields = ["q", "case", "schema", "role"]
 
     def by_text(self, qs, name, value):
-        for word in _words(value):
-            qs = qs.filter(Q(given_names__icontains=word) | Q(surname_1__icontains=word) |
-                           Q(surname_2__icontains=word) | Q(name__icontains=word) | Q(doc_number__icontains=word) |
-                           Q(phones__icontains=word))
+        # Every word against one folded text of the six columns (``search.py``): one trigram index on
+        # PostgreSQL instead of an OR over six (issue 17); accents and case do not matter.
+        words = _words(value)
+        if not words:
+            return qs
+        qs = qs.alias(search_text=EntitySearchText())
+        for word in words:
+            qs = qs.filter(search_text__contains=fold(word))
         return qs
 
 

@@ -13,6 +13,10 @@ MAX_COUNT + 1)``): the API answers ``count`` exact up to that bound and ``count_
 beyond it; a page list (``BoundedPaginator``) offers at most ``MAX_COUNT`` rows' worth of pages
 (a page past them shows the last one: narrowing the search finds the rest). The offset of a
 page is then bounded as well, so no page costs more than walking ``MAX_COUNT`` rows.
+
+Where even a bounded count costs more than the page (a policy that must check each counted row),
+``WindowPaginator`` (pages) and ``WindowedPagination`` (API) count only a window past the requested
+page: ``ahead`` pages further, never past ``MAX_COUNT``.
 """
 
 from django.core.paginator import Paginator
@@ -108,3 +112,53 @@ class BoundedPaginator(Paginator):
     @property
     def count_is_lower_bound(self) -> bool:
         return self._bounded > MAX_COUNT
+
+
+class WindowPaginator(BoundedPaginator):
+    """Counts only as far as the requested page plus ``ahead`` pages (never past ``MAX_COUNT``).
+
+    A count of every visible row walks every row, while the page itself walks the list-order index
+    and stops after one page: a count bounded by the window costs about what the page costs. Beyond
+    the window the paginator answers "more" (``count_is_lower_bound``), as beyond ``MAX_COUNT``; the
+    page shows no total. A page past the end shows the last one, counted exactly.
+    """
+
+    ahead = 10
+
+    def get_page(self, number):
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        self.window = (wanted + self.ahead) * self.per_page
+        return super().get_page(number)
+
+    @cached_property
+    def _bounded(self) -> int:
+        if not hasattr(self.object_list, "query"):
+            return len(self.object_list)
+        limit = min(getattr(self, "window", self.ahead * self.per_page), MAX_COUNT)
+        n = self.object_list.order_by().values("pk")[: limit + 1].count()
+        return n if n <= limit else MAX_COUNT + 1  # beyond the window: "more", as beyond MAX_COUNT
+
+
+class WindowedPagination(BoundedLimitOffsetPagination):
+    """Counts rows only up to ``ahead`` pages past the requested one: ``count`` is exact below that,
+    else a lower bound (the window + 1) with ``count_is_lower_bound``, and the next link stays."""
+
+    ahead = 10
+
+    def get_count(self, queryset):
+        self.window = min(self.get_offset(self.request) + self.limit * (self.ahead + 1), MAX_COUNT)
+        if not hasattr(queryset, "query"):
+            n = min(len(queryset), self.window + 1)
+        else:
+            n = queryset.order_by().values("pk")[: self.window + 1].count()
+        self.beyond = n > self.window
+        return n  # window + 1 when beyond: a true lower bound, and the next page link stays
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.beyond:
+            response.data["count_is_lower_bound"] = True
+        return response

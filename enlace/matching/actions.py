@@ -38,9 +38,29 @@ def _own_fields_only(explanation: dict, record: dict) -> dict:
     return {k: v for k, v in explanation.items() if k in MATCH_FIELDS and record.get(k)}
 
 
+def parents_allow_country(person) -> bool:
+    """True when the person and its case both reach the owner's country: a notice may then be country-wide.
+
+    Every other level a person or case may have (country, a group, the network) includes its owner's
+    country, and the notice, its person and its case have one owner institution (``cases.actions``
+    give an entity its case's owner, the notice its person's), so "institution" is the only narrowing
+    of a parent a notice must copy (``HitNotice.sharing_parent``)."""
+    case = person.case
+    return (Distribution.INSTITUTION not in (person.distribution, case.distribution)
+            and person.owner_institution_id == case.owner_institution_id)
+
+
+def notice_distribution(person, wanted: str = Distribution.COUNTRY) -> str:
+    """The distribution of a notice on ``person``: ``wanted`` (at most the owner's country), narrowed to
+    the institution when the person or its case is."""
+    if wanted == Distribution.INSTITUTION or person is None:
+        return wanted
+    return wanted if parents_allow_country(person) else Distribution.INSTITUTION
+
+
 def _notice_distribution(person) -> str:
-    # A notice is never wider than the owner's country, and never wider than the person record.
-    return Distribution.INSTITUTION if person.distribution == Distribution.INSTITUTION else Distribution.COUNTRY
+    # A notice is never wider than the owner's country, and never wider than the person record or its case.
+    return notice_distribution(person)
 
 
 def _recipients(notice: HitNotice, action: str = "view") -> list:
@@ -91,6 +111,7 @@ def do_save_hit_notice(notice: HitNotice | None, *, person, own: dict, other: di
         notice = HitNotice(own_person=person, own_record_id=own["record_id"], other_record_id=other["record_id"],
                            pair_key=pair_key(own["record_id"], other["record_id"]),
                            owner_institution=person.owner_institution, distribution=_notice_distribution(person),
+                           narrowed_by_parent=_notice_distribution(person) == Distribution.INSTITUTION,
                            other_country=Country.objects.get(code=other["source_country"]),
                            other_institution=other_person.owner_institution,
                            probability=probability, explanation=_own_fields_only(explanation, own),
@@ -378,7 +399,8 @@ def do_save_number_notice(user, notice: HitNotice | None, *, key: str, own_id: s
     if notice is None:
         notice = HitNotice(own_record_id=own_id, other_record_id=other_id, pair_key=key)
     notice.own_person, notice.subject, notice.own_label = entity, subject, label[:80]
-    notice.owner_institution, notice.distribution = institution, distribution
+    notice.owner_institution, notice.distribution = institution, notice_distribution(entity, distribution)
+    notice.narrowed_by_parent = notice.distribution != distribution
     notice.other_country, notice.other_institution = other_institution.country, other_institution
     notice.probability, notice.status = probability, HitNotice.Status.OPEN
     notice.explanation = explanation if explanation is not None else {
@@ -427,6 +449,34 @@ def do_record_number_hit(user, *, subject: str, query_id: str, query_label: str,
                   title=_("Una consulta de %(country)s coincide con un registro suyo")
                   % {"country": user.institution.country.name})
     return asker
+
+
+@transaction.atomic
+def do_follow_parent_sharing(*, person=None, case=None) -> int:
+    """Copy a person's or a case's narrowing onto its hit notices, in the transaction that re-shared it.
+
+    A notice becomes "institution" when its person or case does (``narrowed_by_parent``) and returns
+    to the owner's country when both reach it again; a notice its owner narrowed stays as it is.
+    System action, called by the cases' save signals; one audit event when a notice changed.
+    Returns the number of notices changed."""
+    notices = HitNotice.objects.unrestricted(reason="matching: notices follow their person's or case's sharing")
+    notices = notices.filter(own_person=person) if person is not None else notices.filter(own_person__case=case)
+    changed = 0
+    for notice in notices.select_related("own_person__case").select_for_update(of=("self",)):
+        allowed = parents_allow_country(notice.own_person)
+        if not allowed and notice.distribution != Distribution.INSTITUTION:
+            notice.distribution, notice.sharing_group, notice.narrowed_by_parent = Distribution.INSTITUTION, None, True
+        elif allowed and notice.narrowed_by_parent:
+            notice.distribution, notice.narrowed_by_parent = Distribution.COUNTRY, False
+        else:
+            continue
+        notice.save(update_fields=["distribution", "sharing_group", "narrowed_by_parent", "updated_at"])
+        changed += 1
+    if changed:
+        record = person if person is not None else case
+        log_event("sharing", object_type="matching.hitnotice", personal_data=True,
+                  detail={"parent": record._meta.label_lower, "parent_id": record.pk, "notices": changed})
+    return changed
 
 
 # --- the uncertain band: pairs below the hit threshold, for the owner's reviewers only ----------------

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enlace.api.pagination import MAX_COUNT, BoundedLimitOffsetPagination
+from enlace.api.pagination import WindowedPagination
 from enlace.sharing.api import ProtectedReadOnlyViewSet, SharingFieldsSerializer
 
 from . import actions
@@ -57,26 +57,6 @@ class ReleasedRecordSerializer(SharingFieldsSerializer, serializers.ModelSeriali
 def _invalid(exc: ValidationError):
     return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
                                        {"non_field_errors": exc.messages})
-
-
-class WindowedPagination(BoundedLimitOffsetPagination):
-    """Counts hits only up to ten pages past the requested one (``count`` exact below that, else a
-    lower bound with ``count_is_lower_bound``): the hit policy's OR over three audiences makes every counted
-    notice cost a probe of its person and case (0.5 s for 10 000 at 600 000 notices; issue 17)."""
-
-    ahead = 10
-
-    def get_count(self, queryset):
-        self.window = min(self.get_offset(self.request) + self.limit * (self.ahead + 1), MAX_COUNT)
-        n = queryset.order_by().values("pk")[: self.window + 1].count()
-        self.beyond = n > self.window
-        return n  # window + 1 when beyond: a true lower bound, and the next page link stays
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        if self.beyond:
-            response.data["count_is_lower_bound"] = True
-        return response
 
 
 class HitNoticeViewSet(ProtectedReadOnlyViewSet):

@@ -1,33 +1,14 @@
-"""The one filterset of each hit/no-hit list, used by the page and the API alike."""
+"""The one filterset of each hit/no-hit list, used by the page and the API alike.
+
+No narrowing beside the policy's (the former ``within_reach``, "my country's institutions or beyond
+the owner's country"): since the notice carries its person's and case's audience, the policy's own
+condition is on the notice row and the planner walks the list-order index (a page 200 deep: 68 ms;
+with the narrowing it read every notice of the institution and sorted them: 328 ms, issue 17)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from enlace.sharing.policy import Distribution
-
 from .models import HitNotice, ReleasedRecord
-
-# The distribution levels whose audience never leaves the owner's country (``policy.audience_q``: an
-# institution-wide row is its institution's, a country-wide row its country's). Every other level is
-# listed by name, so a level added to ``Distribution`` is not silently left out (a test compares).
-WITHIN_OWNER_COUNTRY = (Distribution.INSTITUTION, Distribution.COUNTRY)
-BEYOND_OWNER_COUNTRY = (Distribution.GROUP, Distribution.NETWORK, Distribution.PUBLIC)
-
-
-def within_reach(user, qs):
-    """``qs`` (already ``restrict()``-ed) narrowed by a condition the policy implies, so that an index
-    can answer it: a notice distributed within its owner's country is readable only by that country's
-    institutions. Same rows; the planner reads my country's notices through the owner index instead of
-    evaluating the notice's, person's and case's audiences on every notice (issue 17: a hit count at
-    600 000 notices took 4 s, 0.6 s with it)."""
-    institution = getattr(user, "institution", None) if getattr(user, "is_authenticated", False) else None
-    if institution is None:
-        return qs  # restrict() already shows nothing
-    from enlace.core.models import Institution
-
-    mine = list(Institution.objects.filter(country=institution.country_id).values_list("pk", flat=True))
-    return qs.filter(Q(owner_institution__in=mine) | Q(distribution__in=BEYOND_OWNER_COUNTRY))
 
 
 class HitNoticeFilter(django_filters.FilterSet):
@@ -39,11 +20,6 @@ class HitNoticeFilter(django_filters.FilterSet):
     class Meta:
         model = HitNotice
         fields = ["status", "release"]
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        request = getattr(self, "request", None)
-        return within_reach(request.user, queryset) if request is not None else queryset
 
 
 class ReleasedRecordFilter(django_filters.FilterSet):

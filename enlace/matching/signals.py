@@ -81,3 +81,28 @@ def _case_saved(sender, instance, raw=False, created=False, update_fields=None, 
     if update_fields is not None and not CASE_MATCHING_FIELDS & set(update_fields):
         return
     queue_case_check(instance.pk)
+
+
+def _sharing_changed(instance) -> bool:
+    """The row was read and its distribution is no longer the one it was read with (``ProtectedModel``
+    keeps that pair until the save returns)."""
+    stored = getattr(instance, "_stored_sharing", None)
+    return stored is not None and stored[0] != instance.distribution
+
+
+@receiver(post_save, sender=Entity)
+def _entity_sharing_saved(sender, instance, raw=False, created=False, **kwargs):
+    # In the re-sharing's own transaction, not after commit: a notice is never wider than its person
+    # for a moment (the policy reads the notice's copy, ``HitNotice.sharing_parent``).
+    if not raw and not created and instance.schema == Entity.Schema.PERSON and _sharing_changed(instance):
+        from .actions import do_follow_parent_sharing
+
+        do_follow_parent_sharing(person=instance)
+
+
+@receiver(post_save, sender=Case)
+def _case_sharing_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created and _sharing_changed(instance):
+        from .actions import do_follow_parent_sharing
+
+        do_follow_parent_sharing(case=instance)

@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
-
-from enlace.api.pagination import MAX_COUNT, BoundedPaginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enlace.api.pagination import WindowPaginator
 from enlace.sharing.access import audit_listing
 from enlace.sharing.policy import can
 
@@ -23,34 +21,6 @@ from .presentation import (contacts_to_ask, explanation_rows, hide_unreadable_pe
 
 
 HITS_PER_PAGE = 30
-
-
-class WindowPaginator(BoundedPaginator):
-    """Counts only as far as the requested page plus ``ahead`` pages (never past ``MAX_COUNT``).
-
-    The hit list's policy is an OR over the notice's, its person's and its case's audiences, which no
-    index answers: a count of every visible notice walks every notice (290–420 ms at 60 000, issue
-    17), while the page itself walks the list-order index and stops after 30 rows. A count bounded by
-    the window costs about what the page costs; the page shows no total.
-    """
-
-    ahead = 10
-
-    def get_page(self, number):
-        try:
-            wanted = max(1, int(number))
-        except (TypeError, ValueError):
-            wanted = 1
-        self.window = (wanted + self.ahead) * self.per_page
-        return super().get_page(number)
-
-    @cached_property
-    def _bounded(self) -> int:
-        if not hasattr(self.object_list, "query"):
-            return len(self.object_list)
-        limit = min(getattr(self, "window", self.ahead * self.per_page), MAX_COUNT)
-        n = self.object_list.order_by().values("pk")[: limit + 1].count()
-        return n if n <= limit else MAX_COUNT + 1  # beyond the window: "more", as beyond MAX_COUNT
 
 
 def hit_list(request):

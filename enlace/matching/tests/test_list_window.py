@@ -4,6 +4,7 @@ institution holds is counted or shown."""
 
 import pytest
 
+from enlace.api.pagination import WindowPaginator
 from enlace.matching import views
 from enlace.matching.services import reset_index
 from enlace.testing import factories as f
@@ -28,7 +29,7 @@ def _shown(client, query=""):
 
 def test_pages_beyond_the_window_are_reached_and_the_last_page_is_exact(monkeypatch):
     monkeypatch.setattr(views, "HITS_PER_PAGE", 1)
-    monkeypatch.setattr(views.WindowPaginator, "ahead", 1)
+    monkeypatch.setattr(WindowPaginator, "ahead", 1)
     gtm, usa = f.user("GTM", "focal_point"), f.user("USA", "focal_point")
     mine = [_hit(gtm, usa)[0] for _i in range(3)]  # and the USA's side of each: never counted nor shown here
     newest_first = [n.pk for n in reversed(mine)]
@@ -44,17 +45,8 @@ def test_pages_beyond_the_window_are_reached_and_the_last_page_is_exact(monkeypa
     assert _shown(client, "?page=abc")[0] == newest_first[:1]
 
 
-def test_every_distribution_level_is_classed_for_the_narrowing():
-    """``within_reach`` names the levels beyond the owner's country: a new level must be classed there."""
-    from enlace.matching.filters import BEYOND_OWNER_COUNTRY, WITHIN_OWNER_COUNTRY
-    from enlace.sharing.policy import Distribution
-
-    assert set(WITHIN_OWNER_COUNTRY) | set(BEYOND_OWNER_COUNTRY) == {c for c, _l in Distribution.CHOICES}
-    assert not set(WITHIN_OWNER_COUNTRY) & set(BEYOND_OWNER_COUNTRY)
-
-
 def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):
-    """The narrowing is implied by the policy: a notice of another country that reaches Guatemala
+    """Page and API list exactly the policy's rows: a notice of another country that reaches Guatemala
     through the network is listed, the USA's own notices are not."""
     from enlace.matching.models import HitNotice
     from enlace.sharing.policy import Distribution
@@ -73,7 +65,7 @@ def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):
 
 
 def test_api_counts_up_to_a_window_and_says_so(monkeypatch):
-    from enlace.matching.api import WindowedPagination
+    from enlace.api.pagination import WindowedPagination
 
     monkeypatch.setattr(WindowedPagination, "ahead", 0)
     gtm, usa = f.user("GTM", "focal_point"), f.user("USA", "focal_point")

@@ -1,8 +1,8 @@
 """The one search text of an entity: its six searched columns, upper-cased and accent-folded.
 
-Person search (``filters.EntityFilter``) asks each word against this one expression instead of an OR
-over six columns: on PostgreSQL one trigram GIN index answers it (``cases_entity_search_trgm``,
-migration 0003, on exactly this expression), where six per-column indexes made PostgreSQL intersect
+Person search (``filters.EntityFilter``) asks each word against this one text instead of an OR over
+six columns: on PostgreSQL a stored generated column ``search_text`` with one trigram GIN index
+(``cases_entity_search_trgm``, migration 0003), where six per-column indexes made PostgreSQL intersect
 twelve big bitmaps for two common words (issue 17: «María García» at 1 M cases).
 
 The columns are joined by spaces and a searched word never holds a space, so a word matches the
@@ -11,8 +11,9 @@ an accent (and ``ñ``/``ç``) become their base letter on both sides, so «Marí
 «María» and «MARÍA», and «Pena» finds «Peña» — names typed without accents (or copied from a
 passport's machine-readable zone, where «Ñ» is «N») are found.
 
-PostgreSQL: ``TRANSLATE(UPPER(…), accented, base)`` — immutable, so it can be indexed. SQLite (the
-embedded demo, which scans): ``fold`` itself, registered as a function on the connection.
+PostgreSQL: the column is ``TRANSLATE(UPPER(…), accented, base)`` computed by the database on every
+write (not a model field: migration 0003 adds it). SQLite (the embedded demo, which scans): ``fold``
+itself over the six columns, registered as a function on the connection.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _TABLE = str.maketrans(ACCENTED, BASE)
 # The searched columns, in the order of the index expression (migration 0003 writes the same SQL).
 COLUMNS = ("given_names", "surname_1", "surname_2", "name", "doc_number", "phones")
 INDEX_NAME = "cases_entity_search_trgm"
+COLUMN = "search_text"  # PostgreSQL only (migration 0003)
 
 
 def fold(word: str) -> str:
@@ -49,28 +51,27 @@ class EntitySearchText(Func):
         super().__init__(*(F(c) for c in COLUMNS))
 
     def as_postgresql(self, compiler, connection, **extra):
-        # phones is jsonb: its text form, as the ``icontains`` on it compared before.
-        sql, params = self._joined(compiler, connection, cast="::text")
-        return f"TRANSLATE(UPPER({sql}), '{ACCENTED}', '{BASE}')", params
+        # The stored column of migration 0003, on the same table alias as the entity's other columns.
+        alias = self.get_source_expressions()[0].alias
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(COLUMN)}", []
 
     def as_sqlite(self, compiler, connection, **extra):
         # SQLite has no TRANSLATE, and 52 nested REPLACEs overflow its parser: the same Python ``fold``
         # as the query words, registered on this connection (deterministic: the same text always folds the same).
-        sql, params = self._joined(compiler, connection, cast="")
+        sql, params = self._joined(compiler, connection)
         connection.ensure_connection()
         connection.connection.create_function("enlace_search_fold", 1, _fold_or_none, deterministic=True)
         return f"enlace_search_fold({sql})", params
 
     def as_sql(self, compiler, connection, **extra):  # another backend: compare unfolded, upper-cased
-        sql, params = self._joined(compiler, connection, cast="")
+        sql, params = self._joined(compiler, connection)
         return f"UPPER({sql})", params
 
-    def _joined(self, compiler, connection, cast):
+    def _joined(self, compiler, connection):
         parts, params = [], []
         for expr in self.get_source_expressions():
             sql, p = compiler.compile(expr)
-            column = getattr(getattr(expr, "target", None), "name", None) or getattr(expr, "name", None)
-            parts.append(f"({sql}){cast}" if column == "phones" else sql)
+            parts.append(sql)
             params.extend(p)
         return self.arg_joiner.join(parts), params
 

@@ -100,3 +100,16 @@ def test_postgresql_answers_with_the_one_trigram_index(world):
         cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_entity' AND indexname LIKE %s",
                     ["%\\_trgm"])
         assert {r[0] for r in cur.fetchall()} == {INDEX_NAME}  # the six per-column indexes are gone
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stored column on PostgreSQL only")
+def test_postgresql_stored_text_is_what_fold_makes_of_the_six_columns(world):
+    actions.do_update_entity(world["owner"], world["lone"], surname_2="Núñez Çelik Ü")  # a write recomputes it
+    with connection.cursor() as cur:
+        cur.execute("SELECT given_names, surname_1, surname_2, name, doc_number, phones::text, search_text "
+                    "FROM cases_entity")
+        rows = cur.fetchall()
+    assert len(rows) >= 6
+    for *columns, stored in rows:
+        assert stored == fold(" ".join(columns))
+    assert any("NUNEZ CELIK U" in stored for *_c, stored in rows)

@@ -84,10 +84,14 @@ def _case_saved(sender, instance, raw=False, created=False, update_fields=None, 
 
 
 def _sharing_changed(instance) -> bool:
-    """The row was read and its distribution is no longer the one it was read with (``ProtectedModel``
-    keeps that pair until the save returns)."""
+    """The row was read and is now narrowed to its institution, or no longer is (``ProtectedModel`` keeps
+    the pair it was read with until the save returns): the only change a notice copies
+    (``actions.parents_allow_country``)."""
+    from enlace.sharing.policy import Distribution
+
     stored = getattr(instance, "_stored_sharing", None)
-    return stored is not None and stored[0] != instance.distribution
+    return stored is not None and (stored[0] == Distribution.INSTITUTION) != (
+        instance.distribution == Distribution.INSTITUTION)
 
 
 @receiver(post_save, sender=Entity)

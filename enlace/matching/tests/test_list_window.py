@@ -43,6 +43,9 @@ def test_pages_beyond_the_window_are_reached_and_the_last_page_is_exact(monkeypa
     assert shown == newest_first[-1:]
     assert (paginator.count, paginator.count_is_lower_bound) == (3, False)
     assert _shown(client, "?page=abc")[0] == newest_first[:1]
+    # The page leads to the next and the previous one (no total: the count stops at the window).
+    html = client.get("/coincidencias/?page=2&status=open").content.decode()
+    assert 'href="?page=3&amp;status=open"' in html and 'href="?page=1&amp;status=open"' in html
 
 
 def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):

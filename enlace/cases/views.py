@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from enlace.api.pagination import BoundedPaginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from .forms import (CaseForm, ChildWideningForm, EntityForm, ImportUploadForm, L
 from .ftm import case_to_ftm
 from .models import (Case, Entity, ImportBatch, Link, RouteLeg, access_case_by_id, access_entity_by_id,
                      access_importbatch_by_id, access_link_by_id, access_routeleg_by_id)
+from .paging import DeferredJoinPaginator
 
 
 def _perm(user, perm):
@@ -56,10 +56,13 @@ def _case_queryset(request, action):
     return qs.prefetch_related("tags"), q
 
 
+CASES_PER_PAGE = 50
+
+
 @login_required
 def case_list(request):
     qs, q = _case_queryset(request, "list")
-    page = BoundedPaginator(qs, 50).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     audit_listing(request.user, Case, [c.pk for c in page], kind="search" if q else "list", query=q)
     return render(request, "cases/case_list.html", {
         "page": page, "q": q, "types": Case.Type.choices, "statuses": Case.Status.choices,

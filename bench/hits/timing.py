@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     for url in args.urls or URLS:
         c = api if url.startswith("/api/") else client
         times, nq = [], 0
+        c.get(url, HTTP_HOST="localhost")  # warm-up, not counted (the first request of a process loads the code)
         for _i in range(args.n):
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()

@@ -114,13 +114,38 @@ class BoundedPaginator(Paginator):
         return self._bounded > MAX_COUNT
 
 
+def page_rows(queryset, bottom: int, top: int) -> list:
+    """Rows ``bottom``..``top`` of ``queryset``: the primary keys first, then those rows with their joins.
+
+    OFFSET discards the rows it skips only after the joins of the select (``select_related``) were made
+    for each of them: 6 000 skipped notices cost 6 000 person probes (84 ms of a 226 ms page at 1 M
+    cases). The keys alone walk the list's index; the second query joins 30 rows."""
+    if not hasattr(queryset, "query"):
+        return list(queryset[bottom:top])
+    pks = list(queryset.values_list("pk", flat=True)[bottom:top])
+    if not pks:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=pks)}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def window_count(queryset, limit: int) -> int:
+    """Rows of ``queryset`` up to ``limit + 1``, counted *in the list's order*: the count walks the index
+    the page walks and stops at the window (an unordered count let the planner read every candidate
+    row through a bitmap first: 104 ms against a few ms for the first pages of the hit list)."""
+    if not hasattr(queryset, "query"):
+        return min(len(queryset), limit + 1)
+    return queryset.values("pk")[: limit + 1].count()
+
+
 class WindowPaginator(BoundedPaginator):
     """Counts only as far as the requested page plus ``ahead`` pages (never past ``MAX_COUNT``).
 
     A count of every visible row walks every row, while the page itself walks the list-order index
     and stops after one page: a count bounded by the window costs about what the page costs. Beyond
     the window the paginator answers "more" (``count_is_lower_bound``), as beyond ``MAX_COUNT``; the
-    page shows no total. A page past the end shows the last one, counted exactly.
+    page shows no total. A page past the end shows the last one, counted exactly. The page's rows are
+    read keys first (``page_rows``).
     """
 
     ahead = 10
@@ -133,27 +158,44 @@ class WindowPaginator(BoundedPaginator):
         self.window = (wanted + self.ahead) * self.per_page
         return super().get_page(number)
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
     @cached_property
     def _bounded(self) -> int:
-        if not hasattr(self.object_list, "query"):
-            return len(self.object_list)
         limit = min(getattr(self, "window", self.ahead * self.per_page), MAX_COUNT)
-        n = self.object_list.order_by().values("pk")[: limit + 1].count()
+        n = window_count(self.object_list, limit)
         return n if n <= limit else MAX_COUNT + 1  # beyond the window: "more", as beyond MAX_COUNT
 
 
 class WindowedPagination(BoundedLimitOffsetPagination):
     """Counts rows only up to ``ahead`` pages past the requested one: ``count`` is exact below that,
-    else a lower bound (the window + 1) with ``count_is_lower_bound``, and the next link stays."""
+    else a lower bound (the window + 1) with ``count_is_lower_bound``, and the next link stays. The
+    page's rows are read keys first (``page_rows``)."""
 
     ahead = 10
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF's steps, with the rows read keys first.
+        self.get_offset(request)  # a bad offset is a 400 before anything is counted
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return page_rows(queryset, self.offset, self.offset + self.limit)
+
     def get_count(self, queryset):
         self.window = min(self.get_offset(self.request) + self.limit * (self.ahead + 1), MAX_COUNT)
-        if not hasattr(queryset, "query"):
-            n = min(len(queryset), self.window + 1)
-        else:
-            n = queryset.order_by().values("pk")[: self.window + 1].count()
+        n = window_count(queryset, self.window)
         self.beyond = n > self.window
         return n  # window + 1 when beyond: a true lower bound, and the next page link stays
 

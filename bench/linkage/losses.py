@@ -49,6 +49,9 @@ def main(argv=None):
     def tf(col, value):
         return counts[col][value] / totals[col] if value is not None and counts[col][value] else None
 
+    def count(col, value):
+        return counts[col][value] if value is not None else 0
+
     truth = evaluate.true_pairs(path, truth_path)
     rel = evaluate.relations(truth_path)
     with open(truth_path, newline="", encoding="utf-8") as fh:
@@ -58,7 +61,7 @@ def main(argv=None):
     def label(pair):
         l, r = feats[pair[0]], feats[pair[1]]
         lv = model.levels(l, r)
-        p = model.probability(lv, n, l, r, tf)
+        p = model.probability(lv, n, l, r, tf, count)
         only = any(x.dob_s is None and x.doc is None and x.phone is None for x in (l, r))
         key = tuple(COMPARISONS[i].levels[lv[i]].label[:28] for i in (0, 1, 2, 5, 6)) + (("name-only",) if only else ())
         return key, p

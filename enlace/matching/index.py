@@ -258,4 +258,7 @@ class DatabaseIndex:
             c = counts.get((column, value))
             return c / counts[(column, "")] if c else None
 
-        return score(self.model, q, found, n, tf, t, limit)
+        def count(column: str, value) -> int:
+            return counts.get((column, value), 0) if value is not None else 0
+
+        return score(self.model, q, found, n, tf, t, limit, count)

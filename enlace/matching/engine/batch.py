@@ -20,13 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import tempfile
 import time
 
 from .blocking import apply_cap
-from .model import DEFAULT_THRESHOLD, Model, load_model, threshold_to_match_weight
+from .model import (DEFAULT_THRESHOLD, TF_MIN_RECORDS, Model, load_model, prob_to_bayes_factor,
+                    threshold_to_match_weight)
 from .table import InputError, csv_to_columns, load_columns
 
 __all__ = ["DEFAULT_THRESHOLD", "InputError", "link_csv", "link_features", "main"]
@@ -48,12 +50,143 @@ def _connect(threads: int | None = None):
 
 
 def link_features(con, table: str, n_records: int, threshold: float, model: Model):
-    """Run Splink over DuckDB table ``table``; returns the Splink dataframe of predictions."""
+    """Run Splink over DuckDB table ``table`` and apply the name rarity; returns a table (an object
+    with ``physical_name``) of pairs with ``record_id_l, record_id_r, match_weight, match_probability``
+    at or above ``threshold``."""
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    linker = Linker(table, model.splink_settings(n_records), db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
-    return linker.inference.predict(threshold_match_probability=threshold)
+    settings = model.splink_settings(n_records)
+    uplift = name_rarity_uplift(con, table, n_records, model)
+    if uplift > 0:
+        # a pair sharing a rare name may rise by up to ``uplift`` bits: ask Splink for those too
+        settings["retain_intermediate_calculation_columns"] = True
+        low = threshold_to_match_weight(threshold) - uplift
+        threshold = 1.0 / (1.0 + 2.0 ** -low)
+    linker = Linker(table, settings, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
+    pred = linker.inference.predict(threshold_match_probability=threshold)
+    if uplift <= 0:
+        return pred
+    return apply_name_rarity(con, table, pred.physical_name, n_records, model)
+
+
+class _Table:
+    def __init__(self, name: str):
+        self.physical_name = name
+
+
+def _rarity_case(model: Model, column: str, n_records: int, k: str) -> str:
+    """SQL: log2 of the name rarity's Bayes factor for ``k`` records carrying the name (NULL beyond)."""
+    bins, ps = model.name_rarity[column]
+    prior = math.log2(prob_to_bayes_factor(model.prior(n_records)))
+    whens = " ".join(f"WHEN {k} <= {top} THEN {math.log2(prob_to_bayes_factor(p)) - prior!r}"
+                     for top, p in zip(bins, ps))
+    return f"(CASE {whens} END)"
+
+
+def _level(model: Model, comparison: str, label: str) -> tuple[float, float]:
+    """log2 of the Bayes factor of a term-frequency level and log2 of its u (the tf numerator)."""
+    from .comparisons import COMPARISONS
+
+    ci = next(i for i, c in enumerate(COMPARISONS) if c.name == comparison)
+    li = next(i for i, lev in enumerate(COMPARISONS[ci].levels) if lev.label == label)
+    return math.log2(model.bayes_factors[ci][li]), math.log2(model.tf_levels[ci][li][1])
+
+
+def _counts(con, table: str, model: Model) -> None:
+    """Tables of how many records carry each name (only the names within the bins of the model)."""
+    for col, (bins, _ps) in model.name_rarity.items():
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}" AS SELECT "{col}" AS v, count(*) AS k '
+                    f'FROM "{table}" WHERE "{col}" IS NOT NULL GROUP BY 1 HAVING count(*) BETWEEN 2 AND {bins[-1]}')
+
+
+def _old_name_weight(model: Model, col: str) -> tuple[str, tuple[str, ...]]:
+    """SQL (over one record ``r`` carrying the name and tf subqueries tg/ts/tp) of the weight Splink gives
+    the names of two records sharing ``col``'s value, with the record columns it needs: the levels
+    the pair necessarily lands in (see model.NAME_RARITY_KEYS) with their term frequencies."""
+    g_bf, g_u = _level(model, "given_names", "exact")
+    s_bf, s_u = _level(model, "surnames", "exact")
+    given_exact = f"({g_bf + g_u!r} - tg.l)"
+    surn_exact = f"({s_bf + s_u!r} - ts.l)"
+    if col == "nk_full":
+        return f"{given_exact} + {surn_exact}", ("g_norm", "sn_full")
+    if col == "nk_first":
+        f_bf, f_u = _level(model, "surnames", "first surname, second missing on one side")
+        # both without a second surname: the exact level on sn_full (= the first surname, looked up by
+        # sn1); one without: the first-surname level on its phonetic form.  The smaller of the two.
+        return (f"{given_exact} + least(coalesce({s_bf + s_u!r} - ts1.l, 1e9), {f_bf + f_u!r} - tp.l)",
+                ("g_norm", "sn1", "sn1_ph"))
+    if col == "nk_g1":
+        first = math.log2(_bf(model, "given_names", "first name matches, second compatible"))
+        return f"({first!r}) + {surn_exact}", ("sn_full",)
+    swapped = math.log2(_bf(model, "surnames", "surnames in swapped order"))
+    return f"{given_exact} + ({swapped!r})", ("g_norm",)
+
+
+def _bf(model: Model, comparison: str, label: str) -> float:
+    from .comparisons import COMPARISONS
+
+    ci = next(i for i, c in enumerate(COMPARISONS) if c.name == comparison)
+    li = next(i for i, lev in enumerate(COMPARISONS[ci].levels) if lev.label == label)
+    return model.bayes_factors[ci][li]
+
+
+def name_rarity_uplift(con, table: str, n_records: int, model: Model) -> float:
+    """The most (bits) the name rarity raises a pair of this table above Splink's weight: the largest
+    difference, over the names carried by at least two records, between the rarity's weight and the
+    weight Splink gives two records sharing that name (its levels with their term frequencies).
+    0 when the model has no rarity or the table is too small for term frequencies."""
+    if not model.name_rarity or n_records < TF_MIN_RECORDS:
+        return 0.0
+    _counts(con, table, model)
+
+    def tf(col):
+        return (f'(SELECT "{col}" AS v, log2(count(*)::DOUBLE / sum(count(*)) OVER ()) AS l FROM "{table}" '
+                f'WHERE "{col}" IS NOT NULL GROUP BY 1)')
+
+    joins = {"g_norm": f'JOIN {tf("g_norm")} tg ON tg.v = r."g_norm"',
+             "sn_full": f'JOIN {tf("sn_full")} ts ON ts.v = r."sn_full"',
+             "sn1": f'LEFT JOIN {tf("sn_full")} ts1 ON ts1.v = r."sn1"',
+             "sn1_ph": f'JOIN {tf("sn1_ph")} tp ON tp.v = r."sn1_ph"'}
+    best = 0.0
+    for col in model.name_rarity:
+        old, needs = _old_name_weight(model, col)
+        cols = ", ".join(f'"{c}"' for c in (col, *needs))
+        got = con.execute(
+            f"SELECT max({_rarity_case(model, col, n_records, 'c.k')} - ({old})) "
+            f'FROM "rarity_{col}" c JOIN (SELECT DISTINCT {cols} FROM "{table}") r ON r."{col}" = c.v '
+            + " ".join(joins[n] for n in needs)).fetchall()[0][0]
+        if got is not None:
+            best = max(best, float(got))
+    return best
+
+
+def apply_name_rarity(con, table: str, pred: str, n_records: int, model: Model) -> _Table:
+    """Splink's pairs with the name rarity applied as :meth:`.model.Model.bayes_factor` does: for a
+    pair sharing a name carried by few enough records, the names' part of the weight (given names
+    and surnames, with their term frequencies) is replaced by the rarity's.  The first key of
+    ``NAME_RARITY_KEYS`` that the pair shares decides, even when its name is too frequent."""
+    from .model import NAME_RARITY_KEYS
+
+    names = ('log2(p."bf_given_names" * coalesce(p."bf_tf_adj_given_names", 1) * p."bf_surnames" '
+             '* coalesce(p."bf_tf_adj_surnames", 1))')
+    whens, joins = [], []
+    for i, (col, _py, cond) in enumerate(NAME_RARITY_KEYS):
+        shared = f'a."{col}" IS NOT NULL AND a."{col}" = b."{col}" AND {cond}'
+        if col in model.name_rarity:
+            joins.append(f'LEFT JOIN "rarity_{col}" c{i} ON c{i}.v = a."{col}" AND a."{col}" = b."{col}"')
+            rarity = _rarity_case(model, col, n_records, f"c{i}.k")
+            whens.append(f"WHEN {shared} THEN coalesce(p.match_weight - {names} + {rarity}, p.match_weight)")
+        else:
+            whens.append(f"WHEN {shared} THEN p.match_weight")
+    new_mw = f"CASE {' '.join(whens)} ELSE p.match_weight END"
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE enlace_scored AS SELECT record_id_l, record_id_r, mw AS match_weight, '
+        f'1.0 / (1.0 + pow(2.0, -mw)) AS match_probability FROM ('
+        f'SELECT p.record_id_l, p.record_id_r, {new_mw} AS mw FROM {pred} p '
+        f'JOIN "{table}" a ON a."record_id" = p.record_id_l JOIN "{table}" b ON b."record_id" = p.record_id_r '
+        f'{" ".join(joins)})')
+    return _Table("enlace_scored")
 
 
 def link_csv(input_path: str, output_path: str, threshold: float | None = None, *, model_path: str | None = None,

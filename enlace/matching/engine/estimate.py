@@ -23,6 +23,9 @@ Everything is estimated with Splink's own training methods on the normalised rec
   surname missing on one side"): computed by Splink on the data it links (``tf_adjustment_column``),
   so a rare name weighs more than ``María Hernández``; relative to the level's estimated weight
   (:func:`_relative_tf`);
+* **name rarity** (:func:`_name_rarity`): how often two records from different countries that carry
+  the same whole name are one person, by how many records carry it, counted on *all* the records
+  (a sample would split people's records and make every name look shared by strangers);
 * **the twins level** (same surnames and date, different given names) is not estimated: its Bayes
   factor is the one of different given names divided by the one of an exact date, i.e. the date's
   agreement is no evidence between people of one family - the pair weighs less than strangers;
@@ -64,6 +67,12 @@ U_RANDOM_PAIRS = 3_000_000
 #: Pairs sharing a document number needed for the document session of EM to give m (below this,
 #: m comes from the surname and date sessions alone).
 MIN_DOC_PAIRS = 300
+#: Name rarity: upper bounds of the bins of "records carrying the name", and the dated pairs a bin
+#: needs for an estimate (a bin with fewer is merged into the next one).
+NAME_RARITY_BINS = (2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 64, 80, 100)
+NAME_RARITY_MIN_PAIRS = 30
+#: The rarity never makes a shared name certain, nor worthless.
+NAME_RARITY_P = (0.001, 0.995)
 
 
 class TrainingError(ModelError):
@@ -215,6 +224,7 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
         corrections = learn_from_verdicts(settings, same, list(not_same))
         tf_sums = _relative_tf(con, "est", settings)
         _twins(settings)
+        rarity, rarity_diag = _name_rarity(con, features, settings)
         k_sample = _expected_matches(con, "est", settings, n)
     finally:
         con.close()
@@ -234,6 +244,7 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
         "expected_matches_per_record": round(k, 4),
         "floored_levels": floored,
         "tf_sum_squares": tf_sums,
+        "name_rarity": rarity_diag,
         "m_document_pairs": n_doc_pairs,
         "m_counted_on_document_pairs": sorted(doc_m),
         "method": "u: random sampling (surnames), among same surnames (others); m: counted among pairs "
@@ -243,12 +254,12 @@ def estimate(features: list[Features], output_path: str, *, labels: list[tuple[F
     }
     diagnostics = {"m_u": _m_u_table(settings)}
     info["diagnostics"] = diagnostics
-    save_model(output_path, settings, k, info)
+    save_model(output_path, settings, k, info, rarity)
     from .charts import unlinkables
     from .model import load_model
 
     diagnostics["unlinkables"] = unlinkables(load_model(output_path), sample[:20_000], n_records=n_total)
-    save_model(output_path, settings, k, info)
+    save_model(output_path, settings, k, info, rarity)
     if charts_dir:
         from .charts import write_charts
 
@@ -374,6 +385,65 @@ def _relative_tf(con, table: str, settings: dict) -> dict:
             if s2 > 0 and m * s2 / u <= 1.0:
                 lev["m_probability"], lev["u_probability"] = m * s2 / u, s2
     return {k: round(v, 8) for k, v in out.items()}
+
+
+def _name_rarity(con, features: list[Features], settings: dict) -> tuple[dict, dict]:
+    """P(one person | two records from different countries share a name, k records carry it), by bin
+    of k, for each key of ``model.NAME_RARITY_KEYS``, estimated without labels on all the records.
+
+    Among the pairs whose first shared key is this one and whose dates of birth are both known, the
+    share with *equal* dates is P(one person) × m(exact date) (strangers sharing a whole name and a
+    date are negligible), so P(one person) = share / m(exact date), with m from the date comparison
+    already estimated.  The estimate is made non-increasing in k (a name carried by more records is
+    not likelier to be one person's) and kept within :data:`NAME_RARITY_P`.
+
+    Returns (the model's ``name_rarity``, diagnostics: dated pairs and equal dates per bin)."""
+    import pyarrow as pa
+
+    from .model import NAME_RARITY_KEYS
+
+    dob = next(c for c in settings["comparisons"] if c["output_column_name"] == "dob")
+    m_eq = next(lev for lev in dob["comparison_levels"] if lev["label_for_charts"] == "exact")["m_probability"]
+    keys = [k[0] for k in NAME_RARITY_KEYS]
+    cols = ("record_id", "source_country", "g2", "sn2", "dob_s", *keys)
+    idx = [Features._fields.index(c) for c in cols]
+    con.register("__rarity_src", pa.table({c: [f[i] for f in features] for c, i in zip(cols, idx)}))
+    con.execute("CREATE OR REPLACE TEMP TABLE rarity_src AS SELECT * FROM __rarity_src")
+    con.unregister("__rarity_src")
+    top = NAME_RARITY_BINS[-1]
+    bin_sql = "CASE " + " ".join(f"WHEN a.k <= {b} THEN {b}" for b in NAME_RARITY_BINS) + " END"
+    model: dict = {}
+    diag: dict = {"m_exact_date": round(m_eq, 4)}
+    earlier: list[str] = []
+    for col, _py, cond in NAME_RARITY_KEYS:
+        not_before = "".join(f' AND NOT (a."{c}" IS NOT DISTINCT FROM b."{c}" AND a."{c}" IS NOT NULL AND {w})'
+                             for c, w in earlier)
+        earlier.append((col, cond))
+        rows = con.execute(
+            f'WITH c AS (SELECT "{col}" AS v, count(*) AS k FROM rarity_src WHERE "{col}" IS NOT NULL '
+            f'GROUP BY 1 HAVING count(*) BETWEEN 2 AND {top}), '
+            f'd AS (SELECT s.*, c.k FROM rarity_src s JOIN c ON s."{col}" = c.v WHERE s."dob_s" IS NOT NULL) '
+            f'SELECT {bin_sql} AS bin, count(*), count(*) FILTER (WHERE a."dob_s" = b."dob_s") '
+            f'FROM d a JOIN d b ON a."{col}" = b."{col}" AND a."record_id" < b."record_id" '
+            f'AND a."source_country" <> b."source_country" AND {cond}{not_before} GROUP BY 1 ORDER BY 1').fetchall()
+        bins, ps, seen = [], [], []
+        pairs = eq = 0
+        for b, n_pairs, n_eq in rows:
+            pairs += n_pairs
+            eq += n_eq
+            seen.append([int(b), int(n_pairs), int(n_eq)])
+            if pairs < NAME_RARITY_MIN_PAIRS:
+                continue  # merged into the next bin
+            p = min(max(eq / pairs / max(m_eq, 1e-6), NAME_RARITY_P[0]), NAME_RARITY_P[1])
+            if ps:
+                p = min(p, ps[-1])
+            bins.append(int(b))
+            ps.append(round(p, 6))
+            pairs = eq = 0
+        if bins:
+            model[col] = {"max_records": bins, "p_same": ps}
+        diag[col] = {"dated_pairs_by_bin": seen}
+    return model, diag
 
 
 def _twins(settings: dict) -> None:

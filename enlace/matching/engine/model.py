@@ -17,7 +17,7 @@ import copy
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .blocking import BLOCKING_RULES
 from .comparisons import COMPARISONS, Comparison, blocking_rule_sql
@@ -50,6 +50,38 @@ TF_MIN_RECORDS = 1_000
 DEFAULT_THRESHOLD = 0.9
 
 
+#: Name rarity (issue 13).  Two records from different countries that carry the same whole name
+#: are one person far more often than the product of the given-name and surname frequencies says:
+#: most whole names are carried by one person only, so the records that share one are mostly that
+#: person's.  How often they are one person depends on how many records carry the name (``k``), and
+#: is estimated from the data (:func:`.estimate._name_rarity`): among pairs sharing the name *and*
+#: both dated, the share with equal dates, divided by the share of matches with equal dates.  For a
+#: pair that shares the name, that estimate replaces the names' part of the Bayes factor.
+#:
+#: The keys, in order (the first that holds decides; the batch writes the same conditions in SQL):
+#: ``nk_full`` given names and both surnames; ``nk_first`` given names and first surname, one side
+#: without a second surname; ``nk_g1`` first given name and both surnames, exactly one side with a
+#: second given name; ``nk_swap`` given names and both surnames, in swapped order.
+NAME_RARITY_KEYS = (
+    ("nk_full", lambda l, r: True, "TRUE"),
+    ("nk_first", lambda l, r: l.sn2 is None or r.sn2 is None, '(a."sn2" IS NULL OR b."sn2" IS NULL)'),
+    ("nk_g1", lambda l, r: (l.g2 is None) != (r.g2 is None), '((a."g2" IS NULL) <> (b."g2" IS NULL))'),
+    ("nk_swap", lambda l, r: True, "TRUE"),
+)
+NAME_RARITY_COLUMNS = tuple(k[0] for k in NAME_RARITY_KEYS)
+#: The comparisons whose evidence the name rarity replaces.
+NAME_COMPARISONS = ("given_names", "surnames")
+
+
+def name_rarity_key(l: Features, r: Features) -> tuple[str, str] | None:
+    """(column, value) of the whole name two records share, or None."""
+    for col, holds, _sql in NAME_RARITY_KEYS:
+        v = getattr(l, col)
+        if v is not None and v == getattr(r, col) and holds(l, r):
+            return col, v
+    return None
+
+
 class ModelError(RuntimeError):
     pass
 
@@ -72,10 +104,32 @@ class Model:
     meta: dict
     #: [comparison][level] -> (tf column, u of the exact-match level) for term-frequency levels
     tf_levels: list[list[tuple[str, float] | None]]
+    #: name-rarity column -> ((max records carrying the name, ...), (P(same person), ...)), by bin
+    name_rarity: dict = field(default_factory=dict)
 
     @property
     def tf_columns(self) -> tuple[str, ...]:
-        return tuple(sorted({t[0] for row in self.tf_levels for t in row if t}))
+        """Columns whose value counts the scoring needs (term frequencies and name rarity)."""
+        return tuple(sorted({t[0] for row in self.tf_levels for t in row if t} | set(self.name_rarity)))
+
+    @property
+    def name_comparison_indexes(self) -> tuple[int, ...]:
+        return tuple(i for i, c in enumerate(COMPARISONS) if c.name in NAME_COMPARISONS)
+
+    def rarity_probability(self, column: str, k: int) -> float | None:
+        """P(one person | two records from different countries share the name, k records carry it)."""
+        bins, ps = self.name_rarity.get(column, ((), ()))
+        for top, p in zip(bins, ps):
+            if k <= top:
+                return p
+        return None
+
+    def rarity_factor(self, column: str, k: int, n_records: int) -> float | None:
+        """The names' Bayes factor for a pair sharing the name: the rarity's odds over the prior's."""
+        p = self.rarity_probability(column, max(int(k), 2))
+        if p is None:
+            return None
+        return prob_to_bayes_factor(p) / prob_to_bayes_factor(self.prior(n_records))
 
     @property
     def version(self) -> str:
@@ -124,16 +178,22 @@ class Model:
         return [c.level_of(l, r) for c in COMPARISONS]
 
     def bayes_factor(self, levels: list[int], n_records: int, l: Features | None = None, r: Features | None = None,
-                     tf=None) -> float:
-        """Same arithmetic, in the same order, as Splink's predict SQL.
+                     tf=None, count=None) -> float:
+        """Same arithmetic, in the same order, as Splink's predict SQL, then the name rarity (the batch
+        applies it to Splink's output the same way: :func:`.batch.apply_name_rarity`).
 
         ``tf(column, value)`` gives the term frequency of a value (count / non-null count over the
-        records being linked) for the term-frequency levels; without it there is no adjustment."""
+        records being linked) for the term-frequency levels; without it there is no adjustment.
+        ``count(column, value)`` gives how many records carry a value (the name rarity); without it,
+        or below :data:`TF_MIN_RECORDS`, there is no rarity."""
         bf = prob_to_bayes_factor(self.prior(n_records))
         if n_records < TF_MIN_RECORDS:
-            tf = None
+            tf = count = None
+        names = self.name_comparison_indexes
+        name_part = 1.0
         for ci, li in enumerate(levels):
-            bf = bf * self.bayes_factors[ci][li]
+            f = self.bayes_factors[ci][li]
+            bf = bf * f
             t = self.tf_levels[ci][li]
             if t is not None and tf is not None:
                 col, u_exact = t
@@ -141,16 +201,26 @@ class Model:
                 a = tl if tl is not None else tr
                 b = tr if tr is not None else tl
                 if a is not None:
-                    bf = bf * ((u_exact / (a if a >= b else b)) ** 1.0)
+                    adj = (u_exact / (a if a >= b else b)) ** 1.0
+                    bf = bf * adj
+                    f = f * adj
                 else:
                     bf = bf * 1.0
             elif any(self.tf_levels[ci]):
                 bf = bf * 1.0
+            if ci in names:
+                name_part = name_part * f
+        if count is not None and self.name_rarity and l is not None and r is not None:
+            key = name_rarity_key(l, r)
+            if key is not None:
+                rf = self.rarity_factor(key[0], count(*key) or 0, n_records)
+                if rf is not None:
+                    bf = bf / name_part * rf
         return min(max(bf, 1e-300), 1e300)
 
     def probability(self, levels: list[int], n_records: int, l: Features | None = None, r: Features | None = None,
-                    tf=None) -> float:
-        bf = self.bayes_factor(levels, n_records, l, r, tf)
+                    tf=None, count=None) -> float:
+        bf = self.bayes_factor(levels, n_records, l, r, tf, count)
         return bf / (1 + bf)
 
     def explain(self, levels: list[int]) -> dict:
@@ -235,7 +305,21 @@ def model_from_dict(data: dict) -> Model:
         bfs.append(row)
     return Model(settings=settings, bayes_factors=bfs,
                  expected_matches_per_record=float(data["expected_matches_per_record"]), meta=data.get("meta", {}),
-                 tf_levels=tfs)
+                 tf_levels=tfs, name_rarity=_name_rarity_from_dict(data.get("name_rarity") or {}))
+
+
+def _name_rarity_from_dict(raw: dict) -> dict:
+    out = {}
+    for col, d in raw.items():
+        if col not in NAME_RARITY_COLUMNS:
+            raise ModelError(f"unknown name-rarity column {col!r}")
+        bins, ps = tuple(int(b) for b in d.get("max_records", ())), tuple(float(p) for p in d.get("p_same", ()))
+        if len(bins) != len(ps) or list(bins) != sorted(set(bins)) or any(not 0.0 < p < 1.0 for p in ps) \
+                or (bins and bins[0] < 2):
+            raise ModelError(f"name rarity of {col!r}: bins and probabilities do not agree")
+        if bins:
+            out[col] = (bins, ps)
+    return out
 
 
 _CACHE: dict[str, tuple[float, Model]] = {}
@@ -272,9 +356,12 @@ def load_model(path: str | None = None) -> Model:
     return _CACHE[path][1]
 
 
-def save_model(path: str, splink_settings: dict, expected_matches_per_record: float, meta: dict) -> None:
+def save_model(path: str, splink_settings: dict, expected_matches_per_record: float, meta: dict,
+               name_rarity: dict | None = None) -> None:
     data = {"format": MODEL_FORMAT, "expected_matches_per_record": expected_matches_per_record, "meta": meta,
             "splink_settings": splink_settings}
+    if name_rarity:
+        data["name_rarity"] = name_rarity
     model_from_dict(data)  # refuse to write something we could not load
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=1, sort_keys=False)

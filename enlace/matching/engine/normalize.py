@@ -557,6 +557,10 @@ FEATURES = (
     "sn1", "sn2", "sn1_ph", "sn2_ph", "sn_full",
     # all name tokens (phonetic, sorted): detects given names and surnames swapped between fields
     "name_bag",
+    # the whole name as written (normalised): given names + both surnames; given names + first
+    # surname; first given name + both surnames; given names + both surnames in either order.  Their
+    # counts over the records are the name's rarity (model.NAME_RARITY_KEYS)
+    "nk_full", "nk_first", "nk_g1", "nk_swap",
     "sex", "dob_s", "dob_ord", "dob_key", "nationality",
     "doc", "doc_class", "phone", "phone_tail",
     # blocking keys (defined in .blocking)
@@ -713,11 +717,16 @@ def normalise_values(record_id, source_country, given_names, surname_1, surname_
     else:
         doc = doc_class = None
     phone = normalise_phone(phone, source) if phone is not None else None
-    keys = blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone)
+    keys = blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, nat)
+    nk_first = f"{g_norm}|{sn1}" if g_norm is not None and sn1 is not None else None
     return Features(
         record_id, source,
         g_norm, g_canon, g1, g1_alts, g2, g1_ph, g2_ph, g_ph, g_ph_tokens,
         sn1, sn2, sn1_ph, sn2_ph, (sn1 if sn2 is None else f"{sn1} {sn2}") if sn1 is not None else None, name_bag,
+        f"{nk_first}|{sn2}" if nk_first is not None and sn2 is not None else None, nk_first,
+        f"{g1}|{sn1}|{sn2}" if g1 is not None and sn1 is not None and sn2 is not None else None,
+        (f"{g_norm}|{min(sn1, sn2)}|{max(sn1, sn2)}" if g_norm is not None and sn1 is not None and sn2 is not None
+         else None),
         normalise_sex(sex), dob_s, dob_ord, dob_key, nat,
         doc, doc_class, phone, phone[-8:] if phone else None,
         *keys,

@@ -64,7 +64,7 @@ def is_candidate(q: Features, f: Features, cross_country_only: bool = True) -> b
 
 
 def score(model: Model, q: Features, candidates: Iterable[Features], n_records: int, term_frequency,
-          threshold: float, limit: int | None = None) -> list[tuple[str, float, dict]]:
+          threshold: float, limit: int | None = None, count=None) -> list[tuple[str, float, dict]]:
     """Candidates at or above ``threshold``, best first, as ``(record_id, probability, explanation)``.
 
     The one scoring path of the in-memory and the database index, so both give the same answer."""
@@ -72,7 +72,7 @@ def score(model: Model, q: Features, candidates: Iterable[Features], n_records: 
     out = []
     for f in candidates:
         levels = model.levels(q, f)
-        bf = model.bayes_factor(levels, n_records, q, f, term_frequency)
+        bf = model.bayes_factor(levels, n_records, q, f, term_frequency, count)
         if math.log2(bf) >= min_weight:
             out.append((f.record_id, bf / (1 + bf), model.explain(levels)))
     out.sort(key=lambda x: (-x[1], x[0]))
@@ -206,6 +206,10 @@ class OnlineIndex:
         c = self._tf_counts[column].get(value)
         return c / self._tf_nonnull[column] if c else None
 
+    def value_count(self, column: str, value: str | None) -> int:
+        """How many indexed records carry this value (the name rarity)."""
+        return self._tf_counts[column].get(value, 0) if value is not None else 0
+
     # --- queries -------------------------------------------------------------------------------
     def candidates(self, q: Features) -> list[Features]:
         """Indexed records sharing a blocking key with ``q`` (from another source country)."""
@@ -240,4 +244,4 @@ class OnlineIndex:
         Never raises on missing or malformed fields (they are treated as missing)."""
         q = record if isinstance(record, Features) else normalise_record(record)
         t = self.threshold if threshold is None else float(threshold)
-        return score(self.model, q, self.candidates(q), len(self), self.term_frequency, t, limit)
+        return score(self.model, q, self.candidates(q), len(self), self.term_frequency, t, limit, self.value_count)

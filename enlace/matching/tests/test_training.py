@@ -71,7 +71,9 @@ def test_shipped_model_was_estimated_from_data_without_labels(estimated):
     structure = lambda m: [(c["output_column_name"], [(lv["label_for_charts"], lv.get("tf_adjustment_column"))
                                                       for lv in c["comparison_levels"]]) for c in m.settings["comparisons"]]
     assert structure(again) == structure(shipped)
-    assert set(again.tf_columns) == {"g_norm", "sn_full", "sn1_ph"}
+    # term frequencies of the names, plus the counts of the whole names (name rarity)
+    assert set(again.tf_columns) - set(again.name_rarity) == {"g_norm", "sn_full", "sn1_ph"}
+    assert set(again.name_rarity) <= {"nk_full", "nk_first", "nk_g1", "nk_swap"}
 
 
 def test_training_refuses_ground_truth(tmp_path):

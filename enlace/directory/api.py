@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from enlace.api.pagination import BoundedLimitOffsetPagination
 from enlace.core.models import Institution
 from enlace.sharing.access import audit_listing
 from enlace.sharing.api import ProtectedReadOnlyViewSet, ProtectedViewSetMixin, SharingFieldsSerializer
@@ -118,6 +119,23 @@ class ReasonSerializer(serializers.Serializer):
     departure = serializers.BooleanField(required=False, default=False)
 
 
+class DeferredJoinPagination(BoundedLimitOffsetPagination):
+    """The page's ids first (narrow rows: the list's filters, joins for the ordering and the sort, no
+    selected columns), then only those rows with their joins, in the ids' order.
+
+    Contacts are ordered by their country's name (a join), so every visible contact is sorted:
+    sorting 50 000 whole rows with their account columns cost ~210 ms at 1 M cases, sorting their ids
+    ~85 ms (issue 17). One query more, whatever the page size.
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
+        if not ids:
+            return []
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                      viewsets.ReadOnlyModelViewSet):
     """Directory contacts. Decisions (authorise, renew, suspend, reinstate, revoke) are POST sub-resources.
@@ -127,6 +145,7 @@ class ContactViewSet(ProtectedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
     """
 
     queryset = Contact.objects.select_related("owner_institution__country", "user").none()
+    pagination_class = DeferredJoinPagination
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     # create/update/partial_update map to "change" (the default map): PATCH only by the owner

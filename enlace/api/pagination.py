@@ -19,11 +19,18 @@ Where even a bounded count costs more than the page (a policy that must check ea
 page: ``ahead`` pages further, never past ``MAX_COUNT``.
 """
 
+import base64
+import binascii
+import json
+
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_LIMIT = 500
 MAX_COUNT = 10_000
@@ -176,22 +183,67 @@ class WindowPaginator(BoundedPaginator):
 class WindowedPagination(BoundedLimitOffsetPagination):
     """Counts rows only up to ``ahead`` pages past the requested one: ``count`` is exact below that,
     else a lower bound (the window + 1) with ``count_is_lower_bound``, and the next link stays. The
-    page's rows are read keys first (``page_rows``)."""
+    page's rows are read keys first (``page_rows``).
+
+    With ``cursor_field`` set (a field the list is ordered by, newest first, then the primary key),
+    the list also answers ``?cursor=`` (the ``next_cursor`` of the previous page): the rows after that
+    key, so that a client walking the whole list pays one page per page however deep it is (an offset
+    walks every row before it). ``count`` then counts the rows after the cursor."""
 
     ahead = 10
+    cursor_field: str | None = None
+    cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
         # DRF's steps, with the rows read keys first.
         self.get_offset(request)  # a bad offset is a 400 before anything is counted
         self.request = request
         self.limit = self.get_limit(request)
+        self.after = self._cursor(request)
+        if self.after is not None:
+            queryset = queryset.filter(Q(**{f"{self.cursor_field}__lt": self.after[0]})
+                                       | Q(**{self.cursor_field: self.after[0], "pk__lt": self.after[1]}))
         self.count = self.get_count(queryset)
-        self.offset = self.get_offset(request)
+        self.offset = self.get_offset(request) if self.after is None else 0
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
-            return []
-        return page_rows(queryset, self.offset, self.offset + self.limit)
+            self.rows = []
+        else:
+            self.rows = page_rows(queryset, self.offset, self.offset + self.limit)
+        return self.rows
+
+    def _cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param) if self.cursor_field else None
+        if not raw:
+            return None
+        try:
+            value, pk = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"==").decode("utf-8"))
+            when = parse_datetime(value)
+            if when is None or when.tzinfo is None or not isinstance(pk, int) or not 0 < pk < 2 ** 63:
+                raise ValueError(raw)
+        except (ValueError, TypeError, UnicodeError, binascii.Error):
+            raise ValidationError({self.cursor_query_param: [_("Cursor no válido: use el «next_cursor» de la página anterior.")]}) from None
+        return when, pk
+
+    def _next_cursor(self) -> str | None:
+        if not self.cursor_field or not self.rows or len(self.rows) < self.limit:
+            return None
+        last = self.rows[-1]
+        token = json.dumps([getattr(last, self.cursor_field).isoformat(), last.pk]).encode("utf-8")
+        return base64.urlsafe_b64encode(token).decode("ascii").rstrip("=")
+
+    def get_next_link(self):
+        if self.after is None:
+            return super().get_next_link()
+        cursor = self._next_cursor()
+        if cursor is None or self.count <= self.limit:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_previous_link(self):
+        return None if self.after is not None else super().get_previous_link()
 
     def get_count(self, queryset):
         self.window = min(self.get_offset(self.request) + self.limit * (self.ahead + 1), MAX_COUNT)
@@ -203,4 +255,22 @@ class WindowedPagination(BoundedLimitOffsetPagination):
         response = super().get_paginated_response(data)
         if self.beyond:
             response.data["count_is_lower_bound"] = True
+        if self.cursor_field:
+            response.data["next_cursor"] = self._next_cursor() if self.count > self.offset + self.limit else None
         return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        if self.cursor_field:
+            schema["properties"]["next_cursor"] = {
+                "type": "string", "nullable": True,
+                "description": "Pass as ?cursor= for the next page (rows after the last one of this page)."}
+        return schema
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        if self.cursor_field:
+            params.append({"name": self.cursor_query_param, "required": False, "in": "query",
+                           "description": "The next_cursor of the previous page (instead of offset).",
+                           "schema": {"type": "string"}})
+        return params

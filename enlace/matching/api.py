@@ -59,12 +59,18 @@ def _invalid(exc: ValidationError):
                                        {"non_field_errors": exc.messages})
 
 
+class HitNoticePagination(WindowedPagination):
+    """Hits newest first (``HitNotice.Meta.ordering``): a client walking every hit follows ``next_cursor``."""
+
+    cursor_field = "created_at"
+
+
 class HitNoticeViewSet(ProtectedReadOnlyViewSet):
     queryset = HitNotice.objects.select_related(
         "own_person__case", "other_country", "other_institution__country", "owner_institution__country").none()
     serializer_class = HitNoticeSerializer
     filterset_class = HitNoticeFilter
-    pagination_class = WindowedPagination
+    pagination_class = HitNoticePagination
     sharing_actions = {"judge": "judge", "request_release": "request_release", "decide_release": "decide_release",
                        "review_role": "review_role"}
 

@@ -67,7 +67,7 @@ def test_list_and_api_show_exactly_what_the_policy_shows(monkeypatch):
     assert r.status_code == 200 and {row["id"] for row in r.json()["results"]} == expected
 
 
-def test_api_counts_up_to_a_window_and_says_so(monkeypatch):
+def test_api_counts_up_to_a_window_says_so_and_offers_a_cursor(monkeypatch):
     from enlace.api.pagination import WindowedPagination
 
     monkeypatch.setattr(WindowedPagination, "ahead", 0)
@@ -81,3 +81,20 @@ def test_api_counts_up_to_a_window_and_says_so(monkeypatch):
     body = api.get("/api/v1/hits/?limit=1&offset=2").json()  # the last one: exact
     assert (body["count"], body.get("count_is_lower_bound"), body["next"]) == (3, None, None)
     assert api.get("/api/v1/hits/?limit=10").json()["count"] == 3
+    # A client walking every hit follows ``next_cursor``: one page per page, however deep.
+    expected = [row["id"] for row in api.get("/api/v1/hits/?limit=100").json()["results"]]
+    body = api.get("/api/v1/hits/?limit=1").json()
+    walked, pages = [row["id"] for row in body["results"]], 1
+    while body["next_cursor"]:
+        body = api.get(f"/api/v1/hits/?limit=1&cursor={body['next_cursor']}").json()
+        walked += [row["id"] for row in body["results"]]
+        pages += 1
+        assert body["previous"] is None and (body["next"] is None) == (body["next_cursor"] is None)
+    assert walked == expected and len(expected) == 3 and pages == 3
+    for bad in ("abc", "W10", "WyJ4IiwgMV0", "%C3%B1"):  # not base64, not a pair, not a date, not ASCII
+        r = api.get(f"/api/v1/hits/?cursor={bad}")
+        assert r.status_code == 400 and r.json()["error"]["fields"].get("cursor"), bad
+    # Another institution's cursor reveals nothing: the policy still decides which rows follow it.
+    mex_body = f.token_client(f.user("MEX", "focal_point")).get(
+        f"/api/v1/hits/?limit=1&cursor={api.get('/api/v1/hits/?limit=1').json()['next_cursor']}").json()
+    assert mex_body["results"] == []

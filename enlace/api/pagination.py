@@ -201,7 +201,9 @@ class WindowedPagination(BoundedLimitOffsetPagination):
         self.limit = self.get_limit(request)
         self.after = self._cursor(request)
         if self.after is not None:
-            queryset = queryset.filter(Q(**{f"{self.cursor_field}__lt": self.after[0]})
+            # The redundant "<=" is a range the list-order index answers (the OR alone is only a filter).
+            queryset = queryset.filter(Q(**{f"{self.cursor_field}__lte": self.after[0]}),
+                                       Q(**{f"{self.cursor_field}__lt": self.after[0]})
                                        | Q(**{self.cursor_field: self.after[0], "pk__lt": self.after[1]}))
         self.count = self.get_count(queryset)
         self.offset = self.get_offset(request) if self.after is None else 0

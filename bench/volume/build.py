@@ -405,7 +405,7 @@ def index_persons(log=print, workers: int = 2) -> dict:
             log(f"  indexed {n} persons ({done}/{len(ranges)} ranges, {time.perf_counter() - t:.0f} s)", flush=True)
     with connection.cursor() as cur:
         with cur.cursor.copy('COPY matching_indexcount ("column", "value", "count") FROM STDIN') as copy:
-            for (c, v), k in counts.items():
+            for (c, v), k in mindex.with_years(counts).items():
                 copy.write_row([c, v, k])
         cur.execute("ANALYZE matching_indexkey; ANALYZE matching_indexedrecord; ANALYZE matching_indexcount")
     return {"indexed_persons": n, "index_s": round(time.perf_counter() - t, 1), "index_workers": workers,

@@ -26,7 +26,8 @@ from django.db import IntegrityError, connection, transaction
 
 from .engine import blocking
 from .engine import model as _engine_model
-from .engine.model import DEFAULT_THRESHOLD, Model, load_model
+from .engine.model import (DEFAULT_THRESHOLD, NAME_RARITY_COLUMNS, Model, birth_year, load_model, year_column,
+                           years_column)
 from .engine.normalize import FEATURES, LIST_FEATURES, Features, normalise_record
 from .engine.online import is_candidate, lookup_pairs, posted_keys, score
 from .index_models import IndexCount, IndexedRecord, IndexKey
@@ -61,26 +62,54 @@ def _key(column: str, value) -> str:
 
 def _counts_of(f: Features, tf_columns: Iterable[str]) -> Counter:
     c = Counter({_TOTAL: 1})
+    year = birth_year(f)
     for col in tf_columns:
         v = getattr(f, col)
         if v is not None:
             c[(col, "")] += 1
             c[(col, v)] += 1
+            if year is not None and col in NAME_RARITY_COLUMNS:
+                # the name's records per birth year (name rarity: the name's other birth years)
+                c[(year_column(col), f"{v}|{year}")] += 1
     return c
 
 
+def with_years(counts: Counter) -> Counter:
+    """Bulk counters (a rebuild) completed with the number of birth years of each name: one per
+    (name, year) counter above zero (``model.YEAR_CLASSES``)."""
+    years: Counter = Counter()
+    for (col, value), n in counts.items():
+        if n > 0 and col.endswith("@y"):
+            years[(years_column(col[:-2]), value.rpartition("|")[0])] += 1
+    counts.update(years)
+    return counts
+
+
 def _apply_counts(delta: Counter) -> None:
-    """Add ``delta`` to the counters, in sorted order (a fixed lock order: no deadlock between checks)."""
+    """Add ``delta`` to the counters, in sorted order (a fixed lock order: no deadlock between checks).
+
+    A (name, birth year) counter that rises from zero adds a year to its name, one that falls to zero
+    takes it away (read back with RETURNING, in the same statement); those are applied after, in
+    sorted order too."""
     items = sorted((k, n) for k, n in delta.items() if n)
     if not items:
         return
     table = IndexCount._meta.db_table
+    years: Counter = Counter()
     with connection.cursor() as cur:
-        # INSERT … ON CONFLICT: one statement per counter on SQLite (≥ 3.24) and PostgreSQL alike.
+        # INSERT … ON CONFLICT … RETURNING: one statement per counter on SQLite (≥ 3.35) and PostgreSQL alike.
         for (col, value), n in items:
             cur.execute(f'INSERT INTO {table} ("column", "value", "count") VALUES (%s, %s, %s) '
-                        f'ON CONFLICT ("column", "value") DO UPDATE SET "count" = {table}."count" + excluded."count"',
-                        [col, value, n])
+                        f'ON CONFLICT ("column", "value") DO UPDATE SET "count" = {table}."count" + excluded."count" '
+                        f'RETURNING "count"', [col, value, n])
+            new = cur.fetchone()[0]
+            if col.endswith("@y") and (new - n <= 0) != (new <= 0):
+                years[(years_column(col[:-2]), value.rpartition("|")[0])] += 1 if new > 0 else -1
+        for (col, value), n in sorted(years.items()):
+            if n:
+                cur.execute(f'INSERT INTO {table} ("column", "value", "count") VALUES (%s, %s, %s) '
+                            f'ON CONFLICT ("column", "value") DO UPDATE SET "count" = {table}."count" + excluded."count"',
+                            [col, value, n])
 
 
 class DatabaseIndex:
@@ -179,8 +208,8 @@ class DatabaseIndex:
                     flush()
             if batch:
                 flush()
-            IndexCount.objects.bulk_create([IndexCount(column=c, value=v, count=k) for (c, v), k in counts.items()],
-                                           batch_size=10_000)
+            IndexCount.objects.bulk_create([IndexCount(column=c, value=v, count=k)
+                                            for (c, v), k in with_years(counts).items()], batch_size=10_000)
         return n
 
     def stale(self) -> int:
@@ -229,10 +258,15 @@ class DatabaseIndex:
         """The number of indexed records and the counters the scoring of ``records`` needs: one query."""
         wanted = {_TOTAL} | {(c, "") for c in self.tf_columns}
         for f in records:
+            year = birth_year(f)
             for c in self.tf_columns:
                 v = getattr(f, c)
                 if v is not None:
                     wanted.add((c, v))
+                    if c in NAME_RARITY_COLUMNS:
+                        wanted.add((years_column(c), v))
+                        if year is not None:
+                            wanted.add((year_column(c), f"{v}|{year}"))
         counts: dict = {}
         cols = {c for c, _v in wanted}
         values = {v for _c, v in wanted}

@@ -75,13 +75,25 @@ class _Table:
         self.physical_name = name
 
 
-def _rarity_case(model: Model, column: str, n_records: int, k: str) -> str:
-    """SQL: log2 of the name rarity's Bayes factor for ``k`` records carrying the name (NULL beyond)."""
+def _rarity_case(model: Model, column: str, n_records: int, k: str, years: str | None) -> str:
+    """SQL: log2 of the name rarity's Bayes factor for ``k`` records carrying the name whose other
+    records were born in ``years`` (class 0/1/2) distinct years; NULL beyond the bins.  ``years=None``:
+    the largest over the classes (a bound)."""
     bins, ps = model.name_rarity[column]
     prior = math.log2(prob_to_bayes_factor(model.prior(n_records)))
-    whens = " ".join(f"WHEN {k} <= {top} THEN {math.log2(prob_to_bayes_factor(p)) - prior!r}"
-                     for top, p in zip(bins, ps))
-    return f"(CASE {whens} END)"
+
+    def w(p):
+        return repr(math.log2(prob_to_bayes_factor(p)) - prior)
+
+    whens = []
+    for top, row in zip(bins, ps):
+        if years is None:
+            val = w(max(row))
+        else:
+            val = "(CASE " + " ".join(f"WHEN {years} = {i} THEN {w(p)}" for i, p in enumerate(row[:-1])) \
+                  + f" ELSE {w(row[-1])} END)"
+        whens.append(f"WHEN {k} <= {top} THEN {val}")
+    return f"(CASE {' '.join(whens)} END)"
 
 
 def _level(model: Model, comparison: str, label: str) -> tuple[float, float]:
@@ -94,10 +106,15 @@ def _level(model: Model, comparison: str, label: str) -> tuple[float, float]:
 
 
 def _counts(con, table: str, model: Model) -> None:
-    """Tables of how many records carry each name (only the names within the bins of the model)."""
+    """Tables of how many records carry each name and in how many birth years (only the names within
+    the bins of the model), and of the records per (name, birth year)."""
     for col, (bins, _ps) in model.name_rarity.items():
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}" AS SELECT "{col}" AS v, count(*) AS k '
-                    f'FROM "{table}" WHERE "{col}" IS NOT NULL GROUP BY 1 HAVING count(*) BETWEEN 2 AND {bins[-1]}')
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}" AS SELECT "{col}" AS v, count(*) AS k, '
+                    f'count(DISTINCT substr("dob_s", 1, 4)) AS ny FROM "{table}" WHERE "{col}" IS NOT NULL '
+                    f'GROUP BY 1 HAVING count(*) BETWEEN 2 AND {bins[-1]}')
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}_y" AS SELECT "{col}" AS v, substr("dob_s", 1, 4) AS y, '
+                    f'count(*) AS n FROM "{table}" WHERE "dob_s" IS NOT NULL AND "{col}" IN (SELECT v FROM "rarity_{col}") '
+                    f'GROUP BY 1, 2')
 
 
 def _old_name_weight(model: Model, col: str) -> tuple[str, tuple[str, ...]]:
@@ -153,7 +170,7 @@ def name_rarity_uplift(con, table: str, n_records: int, model: Model) -> float:
         old, needs = _old_name_weight(model, col)
         cols = ", ".join(f'"{c}"' for c in (col, *needs))
         got = con.execute(
-            f"SELECT max({_rarity_case(model, col, n_records, 'c.k')} - ({old})) "
+            f"SELECT max({_rarity_case(model, col, n_records, 'c.k', None)} - ({old})) "
             f'FROM "rarity_{col}" c JOIN (SELECT DISTINCT {cols} FROM "{table}") r ON r."{col}" = c.v '
             + " ".join(joins[n] for n in needs)).fetchall()[0][0]
         if got is not None:
@@ -174,8 +191,16 @@ def apply_name_rarity(con, table: str, pred: str, n_records: int, model: Model) 
     for i, (col, _py, cond) in enumerate(NAME_RARITY_KEYS):
         shared = f'a."{col}" IS NOT NULL AND a."{col}" = b."{col}" AND {cond}'
         if col in model.name_rarity:
-            joins.append(f'LEFT JOIN "rarity_{col}" c{i} ON c{i}.v = a."{col}" AND a."{col}" = b."{col}"')
-            rarity = _rarity_case(model, col, n_records, f"c{i}.k")
+            on = f'a."{col}" = b."{col}"'
+            joins.append(f'LEFT JOIN "rarity_{col}" c{i} ON c{i}.v = a."{col}" AND {on} '
+                         f'LEFT JOIN "rarity_{col}_y" ya{i} ON ya{i}.v = a."{col}" AND {on} AND ya{i}.y = substr(a."dob_s", 1, 4) '
+                         f'LEFT JOIN "rarity_{col}_y" yb{i} ON yb{i}.v = a."{col}" AND {on} AND yb{i}.y = substr(b."dob_s", 1, 4)')
+            # the name's other birth years, as model.Model.other_years counts them
+            same_year = 'substr(a."dob_s", 1, 4) = substr(b."dob_s", 1, 4)'
+            years = (f'least(greatest(c{i}.ny - (CASE WHEN ya{i}.n = (CASE WHEN {same_year} THEN 2 ELSE 1 END) THEN 1 ELSE 0 END) '
+                     f'- (CASE WHEN b."dob_s" IS NOT NULL AND (a."dob_s" IS NULL OR NOT {same_year}) AND yb{i}.n = 1 '
+                     f'THEN 1 ELSE 0 END), 0), {len(model.name_rarity[col][1][0]) - 1})')
+            rarity = _rarity_case(model, col, n_records, f"c{i}.k", years)
             whens.append(f"WHEN {shared} THEN coalesce(p.match_weight - {names} + {rarity}, p.match_weight)")
         else:
             whens.append(f"WHEN {shared} THEN p.match_weight")

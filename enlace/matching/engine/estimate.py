@@ -388,19 +388,22 @@ def _relative_tf(con, table: str, settings: dict) -> dict:
 
 
 def _name_rarity(con, features: list[Features], settings: dict) -> tuple[dict, dict]:
-    """P(one person | two records from different countries share a name, k records carry it), by bin
-    of k, for each key of ``model.NAME_RARITY_KEYS``, estimated without labels on all the records.
+    """P(one person | two records from different countries share a name, k records carry it, the
+    name's other records were born in 0 / 1 / 2+ distinct years), by bin of k, for each key of
+    ``model.NAME_RARITY_KEYS``, estimated without labels on all the records.
 
     Among the pairs whose first shared key is this one and whose dates of birth are both known, the
     share with *equal* dates is P(one person) × m(exact date) (strangers sharing a whole name and a
     date are negligible), so P(one person) = share / m(exact date), with m from the date comparison
-    already estimated.  The estimate is made non-increasing in k (a name carried by more records is
-    not likelier to be one person's) and kept within :data:`NAME_RARITY_P`.
+    already estimated.  Bins of k with fewer than :data:`NAME_RARITY_MIN_PAIRS` dated pairs are merged
+    into the next; a year class too thin in a bin takes the bin's pooled estimate.  Each class is made
+    non-increasing in k (a name carried by more records is not likelier to be one person's) and kept
+    within :data:`NAME_RARITY_P`.
 
-    Returns (the model's ``name_rarity``, diagnostics: dated pairs and equal dates per bin)."""
+    Returns (the model's ``name_rarity``, diagnostics: dated pairs and equal dates per bin and class)."""
     import pyarrow as pa
 
-    from .model import NAME_RARITY_KEYS
+    from .model import NAME_RARITY_KEYS, YEAR_CLASSES
 
     dob = next(c for c in settings["comparisons"] if c["output_column_name"] == "dob")
     m_eq = next(lev for lev in dob["comparison_levels"] if lev["label_for_charts"] == "exact")["m_probability"]
@@ -408,41 +411,54 @@ def _name_rarity(con, features: list[Features], settings: dict) -> tuple[dict, d
     cols = ("record_id", "source_country", "g2", "sn2", "dob_s", *keys)
     idx = [Features._fields.index(c) for c in cols]
     con.register("__rarity_src", pa.table({c: [f[i] for f in features] for c, i in zip(cols, idx)}))
-    con.execute("CREATE OR REPLACE TEMP TABLE rarity_src AS SELECT * FROM __rarity_src")
+    con.execute("CREATE OR REPLACE TEMP TABLE rarity_src AS SELECT *, substr(dob_s, 1, 4) AS yr FROM __rarity_src")
     con.unregister("__rarity_src")
     top = NAME_RARITY_BINS[-1]
-    bin_sql = "CASE " + " ".join(f"WHEN a.k <= {b} THEN {b}" for b in NAME_RARITY_BINS) + " END"
+    bin_sql = "CASE " + " ".join(f"WHEN c.k <= {b} THEN {b}" for b in NAME_RARITY_BINS) + " END"
+    clip = lambda p: min(max(p, NAME_RARITY_P[0]), NAME_RARITY_P[1])  # noqa: E731
     model: dict = {}
     diag: dict = {"m_exact_date": round(m_eq, 4)}
-    earlier: list[str] = []
+    earlier: list[tuple[str, str]] = []
     for col, _py, cond in NAME_RARITY_KEYS:
         not_before = "".join(f' AND NOT (a."{c}" IS NOT DISTINCT FROM b."{c}" AND a."{c}" IS NOT NULL AND {w})'
                              for c, w in earlier)
         earlier.append((col, cond))
+        # the other records' birth years: the name's years, less a year only the pair's records hold
         rows = con.execute(
-            f'WITH c AS (SELECT "{col}" AS v, count(*) AS k FROM rarity_src WHERE "{col}" IS NOT NULL '
-            f'GROUP BY 1 HAVING count(*) BETWEEN 2 AND {top}), '
-            f'd AS (SELECT s.*, c.k FROM rarity_src s JOIN c ON s."{col}" = c.v WHERE s."dob_s" IS NOT NULL) '
-            f'SELECT {bin_sql} AS bin, count(*), count(*) FILTER (WHERE a."dob_s" = b."dob_s") '
+            f'WITH c AS (SELECT "{col}" AS v, count(*) AS k, count(DISTINCT yr) AS ny FROM rarity_src '
+            f'WHERE "{col}" IS NOT NULL GROUP BY 1 HAVING count(*) BETWEEN 2 AND {top}), '
+            f'y AS (SELECT "{col}" AS v, yr, count(*) AS n FROM rarity_src WHERE yr IS NOT NULL AND "{col}" IN '
+            f'(SELECT v FROM c) GROUP BY 1, 2), '
+            f'd AS (SELECT s.* FROM rarity_src s WHERE s."dob_s" IS NOT NULL AND s."{col}" IN (SELECT v FROM c)) '
+            f'SELECT {bin_sql} AS bin, least(greatest(c.ny - (CASE WHEN ya.n = (CASE WHEN a.yr = b.yr THEN 2 ELSE 1 END) '
+            f'THEN 1 ELSE 0 END) - (CASE WHEN b.yr <> a.yr AND yb.n = 1 THEN 1 ELSE 0 END), 0), {YEAR_CLASSES - 1}) '
+            f'AS cls, count(*), count(*) FILTER (WHERE a."dob_s" = b."dob_s") '
             f'FROM d a JOIN d b ON a."{col}" = b."{col}" AND a."record_id" < b."record_id" '
-            f'AND a."source_country" <> b."source_country" AND {cond}{not_before} GROUP BY 1 ORDER BY 1').fetchall()
-        bins, ps, seen = [], [], []
-        pairs = eq = 0
-        for b, n_pairs, n_eq in rows:
-            pairs += n_pairs
-            eq += n_eq
-            seen.append([int(b), int(n_pairs), int(n_eq)])
+            f'AND a."source_country" <> b."source_country" AND {cond}{not_before} '
+            f'JOIN c ON c.v = a."{col}" JOIN y ya ON ya.v = a."{col}" AND ya.yr = a.yr '
+            f'JOIN y yb ON yb.v = b."{col}" AND yb.yr = b.yr GROUP BY 1, 2 ORDER BY 1, 2').fetchall()
+        per: dict = {}
+        for b_, cls, n_pairs, n_eq in rows:
+            per.setdefault(int(b_), [[0, 0] for _ in range(YEAR_CLASSES)])[int(cls)] = [int(n_pairs), int(n_eq)]
+        bins, ps = [], []
+        pending = [[0, 0] for _ in range(YEAR_CLASSES)]
+        for b_ in sorted(per):
+            for cls in range(YEAR_CLASSES):
+                pending[cls][0] += per[b_][cls][0]
+                pending[cls][1] += per[b_][cls][1]
+            pairs, eq = sum(x[0] for x in pending), sum(x[1] for x in pending)
             if pairs < NAME_RARITY_MIN_PAIRS:
                 continue  # merged into the next bin
-            p = min(max(eq / pairs / max(m_eq, 1e-6), NAME_RARITY_P[0]), NAME_RARITY_P[1])
+            pooled = clip(eq / pairs / max(m_eq, 1e-6))
+            row = [clip(e / n / max(m_eq, 1e-6)) if n >= NAME_RARITY_MIN_PAIRS else pooled for n, e in pending]
             if ps:
-                p = min(p, ps[-1])
-            bins.append(int(b))
-            ps.append(round(p, 6))
-            pairs = eq = 0
+                row = [min(p, before) for p, before in zip(row, ps[-1])]
+            bins.append(b_)
+            ps.append([round(p, 6) for p in row])
+            pending = [[0, 0] for _ in range(YEAR_CLASSES)]
         if bins:
             model[col] = {"max_records": bins, "p_same": ps}
-        diag[col] = {"dated_pairs_by_bin": seen}
+        diag[col] = {"dated_pairs_by_bin_and_years": {str(b_): v for b_, v in sorted(per.items())}}
     return model, diag
 
 

@@ -69,6 +69,23 @@ NAME_RARITY_KEYS = (
     ("nk_swap", lambda l, r: True, "TRUE"),
 )
 NAME_RARITY_COLUMNS = tuple(k[0] for k in NAME_RARITY_KEYS)
+#: The rarity also reads the name's other records: in how many distinct birth years were the records
+#: carrying the name born, leaving out the pair's own two (0: none dated; 1: all one year - one
+#: person's records; 2: two or more years - several people).  Counted per (name, birth year) in the
+#: column ``<key>@y`` (value ``name|year``); ``<key>@years`` answers the number of years of a name.
+YEAR_CLASSES = 3
+
+
+def year_column(column: str) -> str:
+    return column + "@y"
+
+
+def years_column(column: str) -> str:
+    return column + "@years"
+
+
+def birth_year(f: Features) -> str | None:
+    return f.dob_s[:4] if f.dob_s else None
 #: The comparisons whose evidence the name rarity replaces.
 NAME_COMPARISONS = ("given_names", "surnames")
 
@@ -109,27 +126,42 @@ class Model:
 
     @property
     def tf_columns(self) -> tuple[str, ...]:
-        """Columns whose value counts the scoring needs (term frequencies and name rarity)."""
+        """Columns whose value counts the scoring needs (term frequencies and name rarity; the indexes
+        also count each rarity column's (name, birth year) pairs, see :data:`YEAR_CLASSES`)."""
         return tuple(sorted({t[0] for row in self.tf_levels for t in row if t} | set(self.name_rarity)))
 
     @property
     def name_comparison_indexes(self) -> tuple[int, ...]:
         return tuple(i for i, c in enumerate(COMPARISONS) if c.name in NAME_COMPARISONS)
 
-    def rarity_probability(self, column: str, k: int) -> float | None:
-        """P(one person | two records from different countries share the name, k records carry it)."""
+    def rarity_probability(self, column: str, k: int, years: int) -> float | None:
+        """P(one person | two records from different countries share the name, k records carry it,
+        the name's other records were born in ``years`` (class 0, 1, 2+) distinct years)."""
         bins, ps = self.name_rarity.get(column, ((), ()))
         for top, p in zip(bins, ps):
             if k <= top:
-                return p
+                return p[min(years, YEAR_CLASSES - 1)]
         return None
 
-    def rarity_factor(self, column: str, k: int, n_records: int) -> float | None:
+    def rarity_factor(self, column: str, k: int, years: int, n_records: int) -> float | None:
         """The names' Bayes factor for a pair sharing the name: the rarity's odds over the prior's."""
-        p = self.rarity_probability(column, max(int(k), 2))
+        p = self.rarity_probability(column, max(int(k), 2), years)
         if p is None:
             return None
         return prob_to_bayes_factor(p) / prob_to_bayes_factor(self.prior(n_records))
+
+    @staticmethod
+    def other_years(column: str, value: str, l: Features, r: Features, count) -> int:
+        """Distinct birth years of the records carrying the name other than ``l`` and ``r`` (class 0,
+        1, 2+), from the counts per (name, year): a year drops out when the pair holds all its records."""
+        ny = count(years_column(column), value)
+        ya, yb = birth_year(l), birth_year(r)
+        own = 0
+        if ya is not None and count(year_column(column), f"{value}|{ya}") == (2 if yb == ya else 1):
+            own += 1
+        if yb is not None and yb != ya and count(year_column(column), f"{value}|{yb}") == 1:
+            own += 1
+        return min(max(ny - own, 0), YEAR_CLASSES - 1)
 
     @property
     def version(self) -> str:
@@ -213,7 +245,7 @@ class Model:
         if count is not None and self.name_rarity and l is not None and r is not None:
             key = name_rarity_key(l, r)
             if key is not None:
-                rf = self.rarity_factor(key[0], count(*key) or 0, n_records)
+                rf = self.rarity_factor(key[0], count(*key) or 0, self.other_years(*key, l, r, count), n_records)
                 if rf is not None:
                     bf = bf / name_part * rf
         return min(max(bf, 1e-300), 1e300)
@@ -313,9 +345,13 @@ def _name_rarity_from_dict(raw: dict) -> dict:
     for col, d in raw.items():
         if col not in NAME_RARITY_COLUMNS:
             raise ModelError(f"unknown name-rarity column {col!r}")
-        bins, ps = tuple(int(b) for b in d.get("max_records", ())), tuple(float(p) for p in d.get("p_same", ()))
-        if len(bins) != len(ps) or list(bins) != sorted(set(bins)) or any(not 0.0 < p < 1.0 for p in ps) \
-                or (bins and bins[0] < 2):
+        try:
+            bins = tuple(int(b) for b in d.get("max_records", ()))
+            ps = tuple(tuple(float(p) for p in row) for row in d.get("p_same", ()))
+        except (TypeError, ValueError):
+            raise ModelError(f"name rarity of {col!r}: not numbers") from None
+        if len(bins) != len(ps) or list(bins) != sorted(set(bins)) or (bins and bins[0] < 2) \
+                or any(len(row) != YEAR_CLASSES or not all(0.0 < p < 1.0 for p in row) for row in ps):
             raise ModelError(f"name rarity of {col!r}: bins and probabilities do not agree")
         if bins:
             out[col] = (bins, ps)

@@ -26,7 +26,7 @@ import math
 from typing import Iterable, Mapping
 
 from . import blocking
-from .model import DEFAULT_THRESHOLD, Model, load_model, threshold_to_match_weight
+from .model import DEFAULT_THRESHOLD, Model, birth_year, load_model, threshold_to_match_weight
 from .normalize import BLOCKING_RULES, FEATURES, Features, normalise_record
 
 #: key columns that have posting lists (right-hand sides of the rules)
@@ -98,6 +98,8 @@ class OnlineIndex:
         # term frequencies of the columns with term-frequency adjusted levels, over the index
         self._tf_counts: dict[str, dict[str, int]] = {c: {} for c in self.model.tf_columns}
         self._tf_nonnull: dict[str, int] = {c: 0 for c in self.model.tf_columns}
+        # name rarity: records per (name, birth year), for the name's other birth years
+        self._years: dict[str, dict[str, dict[str, int]]] = {c: {} for c in self.model.name_rarity}
         for rec in records:
             self.add(rec)
 
@@ -169,6 +171,13 @@ class OnlineIndex:
             if v is not None:
                 counts[v] = counts.get(v, 0) + 1
                 self._tf_nonnull[col] += 1
+        year = birth_year(f)
+        if year is not None:
+            for col, by_name in self._years.items():
+                v = getattr(f, col)
+                if v is not None:
+                    years = by_name.setdefault(v, {})
+                    years[year] = years.get(year, 0) + 1
         return True
 
     def remove(self, record_id: str) -> bool:
@@ -197,6 +206,18 @@ class OnlineIndex:
                 else:
                     counts[v] -= 1
                 self._tf_nonnull[col] -= 1
+        year = birth_year(f)
+        if year is not None:
+            for col, by_name in self._years.items():
+                v = getattr(f, col)
+                if v is not None:
+                    years = by_name[v]
+                    if years[year] == 1:
+                        del years[year]
+                        if not years:
+                            del by_name[v]
+                    else:
+                        years[year] -= 1
         return True
 
     def term_frequency(self, column: str, value: str | None) -> float | None:
@@ -207,8 +228,17 @@ class OnlineIndex:
         return c / self._tf_nonnull[column] if c else None
 
     def value_count(self, column: str, value: str | None) -> int:
-        """How many indexed records carry this value (the name rarity)."""
-        return self._tf_counts[column].get(value, 0) if value is not None else 0
+        """How many indexed records carry this value (the name rarity); for ``<key>@y`` and
+        ``<key>@years`` (see ``model.YEAR_CLASSES``) the records of a (name, year) and the number of
+        birth years of a name."""
+        if value is None:
+            return 0
+        if column.endswith("@years"):
+            return len(self._years[column[:-6]].get(value, ()))
+        if column.endswith("@y"):
+            name, _sep, year = value.rpartition("|")
+            return self._years[column[:-2]].get(name, {}).get(year, 0)
+        return self._tf_counts[column].get(value, 0)
 
     # --- queries -------------------------------------------------------------------------------
     def candidates(self, q: Features) -> list[Features]:

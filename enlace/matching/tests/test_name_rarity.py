@@ -22,8 +22,16 @@ from enlace.matching.engine.normalize import normalise_record
 from enlace.matching.engine.online import OnlineIndex
 
 ROOT = Path(__file__).resolve().parents[3]
-RARITY = {"nk_full": ((2, 4, 10), (0.97, 0.8, 0.3)), "nk_first": ((2, 5), (0.9, 0.5)),
-          "nk_g1": ((3,), (0.85,)), "nk_swap": ((3,), (0.8,))}
+
+
+def _same(bins, ps):
+    """Rarity rows with one probability for every class of the name's other birth years."""
+    return tuple(bins), tuple((p, p, p) for p in ps)
+
+
+RARITY = {"nk_full": _same((2, 4, 10), (0.97, 0.8, 0.3)), "nk_first": _same((2, 5), (0.9, 0.5)),
+          "nk_g1": _same((3,), (0.85,)), "nk_swap": _same((3,), (0.8,))}
+STRONG = {c: ((2, 3, 4), ((0.995, 0.999, 0.6), (0.99, 0.995, 0.5), (0.95, 0.99, 0.4))) for c in RARITY}
 
 
 def _with_rarity(rarity=RARITY):
@@ -39,10 +47,24 @@ def _rec(rid, country, given, s1, s2="", dob="", **kw):
             "surname_2": s2, "dob": dob, **kw}
 
 
-def _p(model, l, r, k, n=100_000):
+def _p(model, l, r, k, n=100_000, years=None):
+    """Probability of the pair when ``k`` records carry each value; ``years``: the records per birth
+    year of the name (other than the pair's, which are added)."""
     a, b = normalise_record(l), normalise_record(r)
+    per_year = dict(years or {})
+    for f in (a, b):
+        if f.dob_s:
+            per_year[f.dob_s[:4]] = per_year.get(f.dob_s[:4], 0) + 1
+
+    def count(column, value):
+        if column.endswith("@years"):
+            return len(per_year)
+        if column.endswith("@y"):
+            return per_year.get(value.rpartition("|")[2], 0)
+        return k
+
     levels = model.levels(a, b)
-    return model.probability(levels, n, a, b, lambda c, v: 1e-4, (lambda c, v: k) if k is not None else None)
+    return model.probability(levels, n, a, b, lambda c, v: 1e-4, count if k is not None else None)
 
 
 # --- the scoring -------------------------------------------------------------------------------
@@ -71,6 +93,17 @@ def test_the_first_shared_key_decides():
     m = _with_rarity()
     assert _p(m, *first, 2) == pytest.approx(0.9, abs=1e-9)
     assert _p(m, *other, 2) == _p(_without_rarity(), *other, 2)
+
+
+def test_the_names_other_records_tell_one_person_from_several():
+    l = _rec("A1", "GTM", "Yeison", "Tzul", "Quiej")
+    r = _rec("B1", "MEX", "Yeison", "Tzul", "Quiej", dob="1990-03-04")
+    m = _with_rarity({"nk_full": ((4,), ((0.9, 0.97, 0.4),))})
+    assert _p(m, l, r, 4) == pytest.approx(0.9, abs=1e-9)  # no other dated record
+    assert _p(m, l, r, 4, years={"1990": 2}) == pytest.approx(0.97, abs=1e-9)  # all born in 1990
+    assert _p(m, l, r, 4, years={"1971": 1, "1990": 1}) == pytest.approx(0.4, abs=1e-9)  # two people at least
+    # the pair's own year is not "another record": r alone born in 1990, the others in 1971
+    assert _p(m, l, r, 4, years={"1971": 2}) == pytest.approx(0.97, abs=1e-9)
 
 
 def test_a_differing_date_still_counts_against_a_rare_name():
@@ -114,10 +147,10 @@ def test_rarity_is_estimated_from_the_dated_pairs_of_the_data():
     full = rarity["nk_full"]
     bins, ps = full["max_records"], full["p_same"]
     # two records: ~80 % equal dates / m 0.8 -> about one person; ten strangers: nearly never
-    assert bins[0] == 2 and ps[0] > 0.85
-    assert bins[-1] == 10 and ps[-1] < 0.1
-    assert ps == sorted(ps, reverse=True)
-    assert diag["nk_full"]["dated_pairs_by_bin"][0][:2] == [2, 200]
+    assert bins[0] == 2 and min(ps[0]) > 0.85
+    assert bins[-1] == 10 and max(ps[-1]) < 0.1
+    assert all(len(row) == 3 for row in ps)
+    assert diag["nk_full"]["dated_pairs_by_bin_and_years"]["2"][0][0] == 200  # no other record: class 0
 
 
 # --- one answer in every path ---------------------------------------------------------------------
@@ -150,7 +183,7 @@ def _batch(path, out, model_path):
 
 def test_batch_and_online_agree_with_the_rarity_and_it_changes_the_answer(generated, tmp_path):
     path, records = generated
-    strong = {c: ((2, 3, 4), (0.995, 0.99, 0.95)) for c in RARITY}
+    strong = STRONG
     with_rarity = _batch(path, tmp_path / "a.csv", _model_file(tmp_path, strong))
     (tmp_path / "plain").mkdir()
     without = _batch(path, tmp_path / "b.csv", _model_file(tmp_path / "plain", {}))
@@ -172,7 +205,7 @@ def test_database_index_applies_the_rarity_as_the_in_memory_index(generated):
 
     _path, records = generated
     records = records[:700]
-    m = _with_rarity({c: ((2, 3, 4), (0.995, 0.99, 0.95)) for c in RARITY})
+    m = _with_rarity(STRONG)
     memory = OnlineIndex(records, model=m)
     db = DatabaseIndex(model=m)
     db.rebuild(records)
@@ -192,10 +225,11 @@ def test_database_index_applies_the_rarity_as_the_in_memory_index(generated):
 # --- bad input ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", [
-    {"nk_full": {"max_records": [4, 2], "p_same": [0.9, 0.8]}},
-    {"nk_full": {"max_records": [2], "p_same": [1.5]}},
-    {"nk_full": {"max_records": [2, 3], "p_same": [0.9]}},
-    {"nk_whatever": {"max_records": [2], "p_same": [0.9]}},
+    {"nk_full": {"max_records": [4, 2], "p_same": [[0.9, 0.9, 0.9], [0.8, 0.8, 0.8]]}},
+    {"nk_full": {"max_records": [2], "p_same": [[1.5, 0.9, 0.9]]}},
+    {"nk_full": {"max_records": [2, 3], "p_same": [[0.9, 0.9, 0.9]]}},
+    {"nk_full": {"max_records": [2], "p_same": [0.9]}},
+    {"nk_whatever": {"max_records": [2], "p_same": [[0.9, 0.9, 0.9]]}},
 ])
 def test_a_broken_rarity_in_a_model_file_is_refused_with_a_clear_message(bad):
     data = json.loads(Path(MODEL_PATH).read_text(encoding="utf-8"))

@@ -51,8 +51,11 @@ def parents_allow_country(person) -> bool:
 
 
 def notice_distribution(person, wanted: str = Distribution.COUNTRY) -> str:
-    """The distribution of a notice on ``person``: ``wanted`` (at most the owner's country), narrowed to
-    the institution when the person or its case is."""
+    """The distribution of a notice on ``person`` (a case entity, or None): ``wanted``, at most the owner's
+    country (``HitNotice.widest_distribution``: a register entry shared with the network still gets a
+    notice for its owner's country only), narrowed to the institution when the person or its case is."""
+    if wanted != Distribution.INSTITUTION:
+        wanted = Distribution.COUNTRY
     if wanted == Distribution.INSTITUTION or person is None:
         return wanted
     return wanted if parents_allow_country(person) else Distribution.INSTITUTION
@@ -400,7 +403,7 @@ def do_save_number_notice(user, notice: HitNotice | None, *, key: str, own_id: s
         notice = HitNotice(own_record_id=own_id, other_record_id=other_id, pair_key=key)
     notice.own_person, notice.subject, notice.own_label = entity, subject, label[:80]
     notice.owner_institution, notice.distribution = institution, notice_distribution(entity, distribution)
-    notice.narrowed_by_parent = notice.distribution != distribution
+    notice.narrowed_by_parent = notice.distribution != notice_distribution(None, distribution)
     notice.other_country, notice.other_institution = other_institution.country, other_institution
     notice.probability, notice.status = probability, HitNotice.Status.OPEN
     notice.explanation = explanation if explanation is not None else {

@@ -98,7 +98,8 @@ def _sharing_changed(instance) -> bool:
 def _entity_sharing_saved(sender, instance, raw=False, created=False, **kwargs):
     # In the re-sharing's own transaction, not after commit: a notice is never wider than its person
     # for a moment (the policy reads the notice's copy, ``HitNotice.sharing_parent``).
-    if not raw and not created and instance.schema == Entity.Schema.PERSON and _sharing_changed(instance):
+    # Any entity: a document or phone hit names the entity that holds the number (``own_person``).
+    if not raw and not created and _sharing_changed(instance):
         from .actions import do_follow_parent_sharing
 
         do_follow_parent_sharing(person=instance)

@@ -88,7 +88,9 @@ def test_fold_matches_the_column_folding():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram index on PostgreSQL only")
 def test_postgresql_answers_with_the_one_trigram_index(world):
-    qs = EntityFilter({"q": "xicara tzul"}, queryset=Entity.objects.restrict(world["owner"], "search")).qs.order_by()
+    # The entity table alone (the policy's joins would let the tiny test planner start from a case).
+    qs = EntityFilter({"q": "xicara tzul"},
+                      queryset=Entity.objects.unrestricted(reason="test: plan of the search")).qs.order_by()
     with transaction.atomic():
         with connection.cursor() as cur:
             # A tiny table: make any scan but an index's unattractive, so the plan shows which index fits.

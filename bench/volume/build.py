@@ -47,8 +47,13 @@ class Cloner:
     def __init__(self, cur, table: str, template_id, key: str = "id"):
         self.cur, self.table = cur, table
         cur.execute(f'SELECT * FROM "{table}" WHERE "{key}" = %s', [template_id])
-        self.cols = [d.name for d in cur.description]
-        self.template = dict(zip(self.cols, cur.fetchone()))
+        cols, values = [d.name for d in cur.description], cur.fetchone()
+        # Generated columns (cases_entity.search_text) are computed by PostgreSQL: COPY refuses them.
+        cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                    "AND is_generated = 'ALWAYS'", [table])
+        generated = {r[0] for r in cur.fetchall()}
+        self.template = {c: v for c, v in zip(cols, values) if c not in generated}
+        self.cols = list(self.template)
         cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')
         self.next_id = cur.fetchone()[0] + 1
 

@@ -19,14 +19,13 @@ bring in every namesake born the same year.
 | ``k_gsmd`` given + first surname + day-month (sorted) | year typos |
 | ``k_sdob`` first surname + date (day/month sorted) | given-name changes |
 | ``k_gdob`` given + date | surname changes (missing, swapped, typos beyond phonetics) |
-| ``k_s2dob`` second surname + date | first-surname typos; with ``k_sdob``: surnames swapped |
+| ``k_s2dob`` second surname + date | first-surname typos (surnames swapped: the sets in ``k_ssy``, ``k_ssmd``, ``k_namedec``) |
 | ``k_bag`` {given, first surname} + date | given names and surnames swapped between fields |
 | ``k_maxdob`` greatest name token + date | whole name in the wrong fields (the same token wins) |
 | ``k_namedec`` given + both surnames (set) + decade of birth | a date wrong in two places (year and day) |
 | ``k_name`` / ``k_name_nodob`` given + both surnames | a record without a date of birth |
 | ``k_sy`` / ``k_sy_p`` first surname + year | a 1 January date whose given name also changed |
 | ``k_gy`` / ``k_gy_p`` given + year | a 1 January date whose first surname also changed |
-| ``k_gy_lo``, ``k_sy_lo`` | a 1 January date written from an age: its year is the true one or one more |
 | ``k_gs`` / ``k_gs_p`` given + first surname | a 1 January date with any year |
 | ``k_gs`` / ``k_gs_nodob`` given + first surname | no date of birth and the second surname missing or changed |
 | ``k_gs2`` / ``k_gs2_nodob`` given + second surname | no date; first surname mistyped |
@@ -35,6 +34,7 @@ bring in every namesake born the same year.
 | ``k_gi`` / ``k_gi_nodob`` given + surname initial | no date; first surname mistyped beyond phonetics |
 | ``k_ssy`` both surnames (set) + year | given name changed and the date mistyped |
 | ``k_ssmd`` both surnames (set) + day-month (sorted) | given name changed and the year mistyped |
+| ``k_gsn``, ``k_namen``, ``k_isn``, ``k_gin``, ``k_ssn`` / their ``_nodob`` | no date: the key of the same name + nationality, which takes over where the plain value is capped |
 
 **The cap** (bounded cost): a key value carried by more than :data:`KEY_VALUE_CAP` records in its
 key column proposes nothing (neither through that column nor against it).  A value that frequent
@@ -52,14 +52,19 @@ from __future__ import annotations
 #: Key columns, in the order of :func:`blocking_keys`'s result (they are columns of ``Features``).
 BLOCKING_KEYS = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_name",
                  "k_name_nodob", "k_sy", "k_sy_p", "k_gy", "k_gy_p", "k_gs", "k_gs_nodob", "k_ssy",
-                 "k_maxdob", "k_gs_p", "k_gy_lo", "k_sy_lo", "k_gs2", "k_gs2_nodob",
-                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd", "k_namedec")
+                 "k_maxdob", "k_gs_p", "k_gs2", "k_gs2_nodob",
+                 "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd", "k_namedec",
+                 # refined by nationality: they take over where the plain key's value is capped
+                 "k_gsn", "k_gsn_nodob", "k_namen", "k_namen_nodob", "k_isn", "k_isn_nodob",
+                 "k_gin", "k_gin_nodob", "k_ssn", "k_ssn_nodob")
 
 _SYMMETRIC = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_ssy", "k_maxdob",
               "k_namedec", "k_ssmd")
-_ASYMMETRIC = (("k_sdob", "k_s2dob"), ("k_name_nodob", "k_name"), ("k_sy_p", "k_sy"), ("k_gy_p", "k_gy"),
-               ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gy_lo", "k_gy"),
-               ("k_sy_lo", "k_sy"), ("k_gs2_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"), ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"))
+_ASYMMETRIC = (("k_name_nodob", "k_name"), ("k_sy_p", "k_sy"), ("k_gy_p", "k_gy"),
+               ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gs2_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"),
+               ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"),
+               ("k_gsn_nodob", "k_gsn"), ("k_namen_nodob", "k_namen"), ("k_isn_nodob", "k_isn"),
+               ("k_gin_nodob", "k_gin"), ("k_ssn_nodob", "k_ssn"))
 
 #: Rules as (left key, right key).  Splink's dedupe keeps ``l`` before ``r``, so every asymmetric
 #: rule is listed in both directions.
@@ -67,7 +72,7 @@ BLOCKING_RULES = tuple((k, k) for k in _SYMMETRIC) + tuple(
     rule for a, b in _ASYMMETRIC for rule in ((a, b), (b, a)))
 
 #: Version of the keys: the database index re-indexes rows built with other keys (``enlace match-all``).
-BLOCKING_VERSION = "2"
+BLOCKING_VERSION = "3"
 
 #: Documents shorter than this are too ambiguous to propose a pair on their own.
 MIN_DOC_KEY_CHARS = 5
@@ -93,21 +98,18 @@ def _pair(a: str, b: str) -> str:
     return f"{a}|{b}" if a <= b else f"{b}|{a}"
 
 
-def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -> tuple:
+def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, nat=None) -> tuple:
     """The blocking keys of one normalised record, in :data:`BLOCKING_KEYS` order (None = no key).
 
     Arguments are the normalised parts (:func:`.normalize.normalise_values` computes them):
     phonetic first given name and surnames, date ``YYYYMMDD``, date with day/month sorted, year,
-    sorted day-month, document and E.164 phone."""
+    sorted day-month, document, E.164 phone and nationality (ISO alpha-3)."""
     k_name = k_name_nodob = k_gsy = k_gsmd = k_bag = k_gdob = k_sdob = k_s2dob = None
     k_sy = k_sy_p = k_gy = k_gy_p = k_gs = k_gs_nodob = k_ssy = None
-    k_maxdob = k_gs_p = k_gy_lo = k_sy_lo = k_gs2 = k_gs2_nodob = None
+    k_maxdob = k_gs_p = k_gs2 = k_gs2_nodob = None
     k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = k_ssmd = k_namedec = None
     partial = is_partial_date(dob_s)
     nodob = dob_s is None
-    # a 1 January date written from an age (year of the record minus age) is the true year or the
-    # next one (the birthday had not come yet): never an earlier year, so only year - 1 is keyed
-    y_lo = f"{int(year) - 1:04d}" if partial and year is not None else None
     if g1_ph is not None:
         if sn1_ph is not None:
             k_name = f"{g1_ph}|{_pair(sn1_ph, sn2_ph)}" if sn2_ph is not None else f"{g1_ph}|{sn1_ph}|-"
@@ -136,8 +138,6 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
         if year is not None:
             k_gy = f"{g1_ph}|{year}"
             k_gy_p = k_gy if partial else None
-        if y_lo is not None:
-            k_gy_lo = f"{g1_ph}|{y_lo}"
     if dob_key is not None:
         if sn1_ph is not None:
             k_sdob = f"{sn1_ph}|{dob_key}"
@@ -147,8 +147,6 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
         if year is not None:
             k_sy = f"{sn1_ph}|{year}"
             k_sy_p = k_sy if partial else None
-        if y_lo is not None:
-            k_sy_lo = f"{sn1_ph}|{y_lo}"
         if g1_ph is not None:
             k_is = f"{g1_ph[0]}|{sn1_ph}"
             k_is_nodob = k_is if nodob else None
@@ -164,10 +162,26 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone) -
         if len(tokens) >= 2:
             k_maxdob = f"{max(tokens)}|{dob_s}"
     k_doc = doc if doc is not None and len(doc) >= MIN_DOC_KEY_CHARS else None
+    # Refined keys: the same key plus the nationality ("-" when unknown).  Their pairs are a subset of
+    # the plain key's, so they add nothing while the plain value is under the cap; when it is capped
+    # (MARIA|ERNANDES without a date at 1M) the refined value, ten times rarer, still proposes.
+    n = nat or "-"
+    k_gsn = _ref(k_gs, n)
+    k_namen = _ref(k_name, n)
+    k_isn = _ref(k_is, n)
+    k_gin = _ref(k_gi, n)
+    k_ssn = _ref(k_ss, n)
     return (k_doc, phone, k_gsy, k_gsmd, k_sdob, k_gdob, k_s2dob, k_bag, k_name, k_name_nodob,
             k_sy, k_sy_p, k_gy, k_gy_p, k_gs, k_gs_nodob, k_ssy,
-            k_maxdob, k_gs_p, k_gy_lo, k_sy_lo, k_gs2, k_gs2_nodob,
-            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd, k_namedec)
+            k_maxdob, k_gs_p, k_gs2, k_gs2_nodob,
+            k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd, k_namedec,
+            k_gsn, k_gsn if nodob else None, k_namen, k_namen if nodob else None,
+            k_isn, k_isn if nodob else None, k_gin, k_gin if nodob else None, k_ssn, k_ssn if nodob else None)
+
+
+def _ref(key: str | None, attr: str) -> str | None:
+    """``key`` refined by one more attribute (None stays None)."""
+    return None if key is None else f"{key}|{attr}"
 
 
 def rule_sql(left: str, right: str | None = None) -> str:

@@ -42,15 +42,11 @@ def main(argv=None):
                                                os.path.basename(a.prefix) + ".model.json"))
     feats = {f[0]: Features._make(f) for f in normalise_csv(path)[0]}
     n = len(feats)
-    counts = {c: Counter(getattr(f, c) for f in feats.values() if getattr(f, c) is not None)
-              for c in model.tf_columns}
-    totals = {c: sum(v.values()) for c, v in counts.items()}
+    # the counters the online index keeps (term frequencies, name rarity): the same scoring as the batch
+    from enlace.matching.engine.online import OnlineIndex
 
-    def tf(col, value):
-        return counts[col][value] / totals[col] if value is not None and counts[col][value] else None
-
-    def count(col, value):
-        return counts[col][value] if value is not None else 0
+    index = OnlineIndex.from_features(feats.values(), model=model)
+    tf, count = index.term_frequency, index.value_count
 
     truth = evaluate.true_pairs(path, truth_path)
     rel = evaluate.relations(truth_path)

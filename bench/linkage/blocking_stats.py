@@ -9,10 +9,16 @@ counted are the pairs the batch scores.
     .venv/bin/python bench/linkage/blocking_stats.py --sources alt --cap 0   # without the cap
     .venv/bin/python bench/linkage/blocking_stats.py --distribution          # key-value frequencies
     .venv/bin/python bench/linkage/blocking_stats.py --sizes 1000000 --sources generator
+    .venv/bin/python bench/linkage/blocking_stats.py --sources alt --rules   # what each rule adds
 
 ``--distribution`` prints, per key column, how many values are carried by more than 30/100/300/1000
 records and the share of the column's within-value pairs they account for: the cap is chosen where
 few values (well under 1 %) carry most of the pairs, on every source alike.
+
+``--rules`` prints, per rule (both directions of an asymmetric rule together), its candidate pairs per
+record, the pairs *only* it proposes, the true pairs it reaches and those only it reaches: a rule with
+many pairs of its own and few true pairs of its own costs without reaching (how the rules of
+:mod:`enlace.matching.engine.blocking` were chosen at 1M).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ CAPS = (30, 100, 300, 1000)
 
 
 def blocking_stats(records_csv: str, truth_csv: str, threads: int | None = None, cap: int | None = None,
-                   distribution: bool = False) -> dict:
+                   distribution: bool = False, rules: bool = False) -> dict:
     """Reach and candidates per record of the engine's blocking on ``records_csv`` (``cap``: None = the
     engine's :data:`KEY_VALUE_CAP`, 0 = no cap)."""
     import duckdb
@@ -69,6 +75,7 @@ def blocking_stats(records_csv: str, truth_csv: str, threads: int | None = None,
         # the most candidates any record gets (the bound the cap keeps)
         max_cand = con.execute("SELECT coalesce(max(c), 0) FROM (SELECT x, count(*) AS c FROM "
                                "(SELECT i AS x FROM cand UNION ALL SELECT j FROM cand) GROUP BY x)").fetchall()[0][0]
+        per_rule = _per_rule(con, blocking.BLOCKING_RULES, n) if rules else None
     finally:
         con.close()
     out = {"records": n, "candidate_pairs": n_cand, "candidates_per_record": round(2 * n_cand / max(n, 1), 2),
@@ -77,7 +84,32 @@ def blocking_stats(records_csv: str, truth_csv: str, threads: int | None = None,
            "capped_key_values": sum(capped.values())}
     if dist is not None:
         out["distribution"] = dist
+    if per_rule is not None:
+        out["rules"] = per_rule
     return out
+
+
+def _per_rule(con, rules, n: int) -> dict:
+    """Per rule: candidate pairs per record, pairs per record no other rule proposes, true pairs reached
+    and true pairs no other rule reaches (tables ``t``, ``tp`` of :func:`blocking_stats`)."""
+    groups: dict[str, list] = {}
+    for a, b in rules:
+        groups.setdefault(a if a == b else "/".join(sorted((a, b))), []).append((a, b))
+    con.execute("CREATE TABLE allc (i BIGINT, j BIGINT, rule VARCHAR)")
+    for name, pairs in groups.items():
+        parts = [f"SELECT least(l.idx, r.idx) AS i, greatest(l.idx, r.idx) AS j FROM t l JOIN t r ON "
+                 f'l."{a}" = r."{b}" AND l.src <> r.src' + (" AND l.idx < r.idx" if a == b else "") for a, b in pairs]
+        con.execute(f"INSERT INTO allc SELECT DISTINCT i, j, '{name}' FROM ({' UNION ALL '.join(parts)})")
+    con.execute("CREATE TABLE owned AS SELECT i, j, any_value(rule) AS rule FROM allc GROUP BY i, j HAVING count(*) = 1")
+    rows = con.execute(
+        "SELECT a.rule, a.n, coalesce(b.n, 0), coalesce(c.n, 0), coalesce(d.n, 0) FROM "
+        "(SELECT rule, count(*) AS n FROM allc GROUP BY 1) a "
+        "LEFT JOIN (SELECT rule, count(*) AS n FROM owned GROUP BY 1) b USING (rule) "
+        "LEFT JOIN (SELECT rule, count(*) AS n FROM allc SEMI JOIN tp USING (i, j) GROUP BY 1) c USING (rule) "
+        "LEFT JOIN (SELECT rule, count(*) AS n FROM owned SEMI JOIN tp USING (i, j) GROUP BY 1) d USING (rule) "
+        "ORDER BY 3 DESC").fetchall()
+    return {r[0]: {"per_record": round(2 * r[1] / max(n, 1), 2), "own_per_record": round(2 * r[2] / max(n, 1), 2),
+                   "true": r[3], "own_true": r[4]} for r in rows}
 
 
 def _distribution(con, keys) -> dict:
@@ -114,6 +146,7 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--cap", type=int, default=None, help="key-value cap (default: the engine's; 0 = none)")
     ap.add_argument("--distribution", action="store_true", help="print the key-value frequency distribution")
+    ap.add_argument("--rules", action="store_true", help="print what each rule proposes and reaches on its own")
     a = ap.parse_args(argv)
     sys.path.insert(0, ROOT)
     sys.path.insert(0, HERE)
@@ -124,7 +157,7 @@ def main(argv=None) -> None:
     for source in [s.strip() for s in a.sources.split(",") if s.strip()]:
         for n in [int(s) for s in a.sizes.split(",")][: 1 if source == "febrl" else None]:
             path, truth, _ = run.ensure_data(n, a.seed, run.generate.DOB_MISSING, source)
-            r = blocking_stats(path, truth, cap=a.cap, distribution=a.distribution)
+            r = blocking_stats(path, truth, cap=a.cap, distribution=a.distribution, rules=a.rules)
             r["source"] = source
             results.append(r)
             print(f"{source:9} {r['records']:>8} records  reach {r['reachable_share']:.4f} "
@@ -135,6 +168,10 @@ def main(argv=None) -> None:
                 for k, d in r["distribution"].items():
                     above = "  ".join(f"{c} {v['values']} ({v['pair_share']:.2f})" for c, v in d.items() if c[0] == ">")
                     print(f"    {k:12} {d['values']:>7} values  max {d['max']:>6}  above {above}")
+            if a.rules:
+                print(f"    {'rule':28} {'pairs/rec':>9} {'own/rec':>8} {'true':>8} {'own true':>8}")
+                for k, d in r["rules"].items():
+                    print(f"    {k:28} {d['per_record']:9.2f} {d['own_per_record']:8.2f} {d['true']:8} {d['own_true']:8}")
     print(f"load average at start {load:.2f}; " + json.dumps([{k: r[k] for k in ("source", "reachable_share",
                                                               "candidates_per_record")} for r in results]))
 

@@ -51,23 +51,42 @@ def _connect(threads: int | None = None):
 
 def link_features(con, table: str, n_records: int, threshold: float, model: Model):
     """Run Splink over DuckDB table ``table`` and apply the name rarity; returns a table (an object
-    with ``physical_name``) of pairs with ``record_id_l, record_id_r, match_weight, match_probability``
-    at or above ``threshold``."""
+    with ``physical_name``) of pairs with ``record_id_l, record_id_r, match_weight, match_probability``,
+    all those at or above ``threshold`` (and some below).
+
+    Two passes: Splink's pairs above the threshold, as without rarity; then, scored again with the
+    rarity, the pairs the same rules compare that share a name carried by few enough records (a
+    bounded set: at most ``C(k, 2)`` pairs per name), asked from Splink down to the threshold less
+    the largest rise the rarity can give in this file."""
+    import copy
+
     from splink import DuckDBAPI, Linker
+
+    from .blocking import BLOCKING_RULES, rule_sql
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     settings = model.splink_settings(n_records)
-    uplift = name_rarity_uplift(con, table, n_records, model)
-    if uplift > 0:
-        # a pair sharing a rare name may rise by up to ``uplift`` bits: ask Splink for those too
-        settings["retain_intermediate_calculation_columns"] = True
-        low = threshold_to_match_weight(threshold) - uplift
-        threshold = 1.0 / (1.0 + 2.0 ** -low)
-    linker = Linker(table, settings, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
-    pred = linker.inference.predict(threshold_match_probability=threshold)
+    uplift = name_rarity_uplift(con, table, n_records, model)  # also marks the rare names (rare_<key>)
+    api = DuckDBAPI(connection=con)
+    pred = Linker(table, settings, db_api=api, set_up_basic_logging=False).inference.predict(
+        threshold_match_probability=threshold)
     if uplift <= 0:
         return pred
-    return apply_name_rarity(con, table, pred.physical_name, n_records, model)
+    compared = " OR ".join(f"({rule_sql(a, b)})" for a, b in BLOCKING_RULES)
+    rare = copy.deepcopy(settings)
+    rare["retain_intermediate_calculation_columns"] = True
+    rare["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": f'l."rare_{col}" = r."rare_{col}" AND l."source_country" <> r."source_country" AND ({compared})',
+         "sql_dialect": "duckdb"} for col in model.name_rarity]
+    low = threshold_to_match_weight(threshold) - uplift
+    again = Linker(table, rare, db_api=api, set_up_basic_logging=False).inference.predict(
+        threshold_match_probability=1.0 / (1.0 + 2.0 ** -low))
+    scored = apply_name_rarity(con, table, again.physical_name, n_records, model)
+    con.execute(
+        f"INSERT INTO {scored.physical_name} SELECT p.record_id_l, p.record_id_r, p.match_weight, p.match_probability "
+        f"FROM {pred.physical_name} p ANTI JOIN {again.physical_name} q "
+        f"ON q.record_id_l = p.record_id_l AND q.record_id_r = p.record_id_r")
+    return scored
 
 
 class _Table:
@@ -115,6 +134,9 @@ def _counts(con, table: str, model: Model) -> None:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}_y" AS SELECT "{col}" AS v, substr("dob_s", 1, 4) AS y, '
                     f'count(*) AS n FROM "{table}" WHERE "dob_s" IS NOT NULL AND "{col}" IN (SELECT v FROM "rarity_{col}") '
                     f'GROUP BY 1, 2')
+        # the names within the bins, as a column the second pass of link_features blocks on
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "rare_{col}" VARCHAR')
+        con.execute(f'UPDATE "{table}" SET "rare_{col}" = "{col}" WHERE "{col}" IN (SELECT v FROM "rarity_{col}")')
 
 
 def _old_name_weight(model: Model, col: str) -> tuple[str, tuple[str, ...]]:

@@ -5,6 +5,9 @@
 EXPLAIN ANALYZE (best of 3) of a 50-row page and a bounded count of entities and released records, as
 bench.gtm, with the plain policy and with ``owner_institution IN (my country's) OR distribution beyond``.
 """
+import os
+import sys
+
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.volume.bench_settings")
 import django; django.setup()

@@ -35,6 +35,9 @@ bring in every namesake born the same year.
 | ``k_ssy`` both surnames (set) + year | given name changed and the date mistyped |
 | ``k_ssmd`` both surnames (set) + day-month (sorted) | given name changed and the year mistyped |
 | ``k_gsn``, ``k_namen``, ``k_isn``, ``k_gin``, ``k_ssn`` / their ``_nodob`` | no date: the key of the same name + nationality, which takes over where the plain value is capped |
+| ``k_ginn``, ``k_ssng`` / their ``_nodob`` | no date, and even the key + nationality capped: + the other surname's / the given name's initial |
+| ``k_gsn`` / ``k_gsn_p``; ``k_gyn`` / ``k_gyn_p`` (+ nationality) | a 1 January date, the plain ``k_gs`` / ``k_gy`` value capped |
+| ``k_gsy_lo``, ``k_ssy_lo``, ``k_gs2y_lo`` against ``k_gsy``, ``k_ssy``, ``k_gs2y`` (+ year) | a 1 January date written from an age (its year one more than the true one), one part of the name changed |
 
 **The cap** (bounded cost): a key value carried by more than :data:`KEY_VALUE_CAP` records in its
 key column proposes nothing (neither through that column nor against it).  A value that frequent
@@ -45,6 +48,18 @@ batch applies it by nulling capped values in the loaded table (:func:`apply_cap`
 index by the length of the posting list, the database index by counting postings at query time
 (at most ``KEY_VALUE_CAP + 1`` index entries per key).  Counts are over every record of the batch
 file / of the index (all countries, the query record included when it is indexed).
+
+**Refined keys** (issue 13): the cap drops a frequent value, and with it the true pairs whose only
+shared key is that value (at 1M on the alt generator, 8 % of the true pairs: mostly a record without
+a date whose name is common).  So the no-date and 1 January keys also exist refined by one more
+attribute that both records of a true pair still share: nationality first (equal in 78 % of those
+pairs, unknown on one side in the rest; "-" when unknown), then a name initial.  A refined key
+proposes a subset of its plain key's pairs, so it adds nothing while the plain value is under the
+cap and takes over where it is capped; the cap applies to it like to any key (nothing new in the
+three paths).  Rules that cost candidates without reaching true pairs of their own
+(``blocking_stats.py --rules``) were dropped: first surname + date against second surname + date,
+and given name / first surname + year - 1 for 1 January dates (replaced by the two-part keys
+``k_gsy_lo``, ``k_ssy_lo``, ``k_gs2y_lo``).
 """
 
 from __future__ import annotations
@@ -56,7 +71,11 @@ BLOCKING_KEYS = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s
                  "k_ss", "k_ss_nodob", "k_is", "k_is_nodob", "k_gi", "k_gi_nodob", "k_ssmd", "k_namedec",
                  # refined by nationality: they take over where the plain key's value is capped
                  "k_gsn", "k_gsn_nodob", "k_namen", "k_namen_nodob", "k_isn", "k_isn_nodob",
-                 "k_gin", "k_gin_nodob", "k_ssn", "k_ssn_nodob")
+                 "k_gin", "k_gin_nodob", "k_ssn", "k_ssn_nodob", "k_gsn_p", "k_gyn", "k_gyn_p",
+                 # refined twice: where even the key + nationality is capped
+                 "k_ginn", "k_ginn_nodob", "k_ssng", "k_ssng_nodob",
+                 # a 1 January date written from an age, with a name changed in one part
+                 "k_gsy_lo", "k_ssy_lo", "k_gs2y", "k_gs2y_lo")
 
 _SYMMETRIC = ("k_doc", "k_phone", "k_gsy", "k_gsmd", "k_sdob", "k_gdob", "k_s2dob", "k_bag", "k_ssy", "k_maxdob",
               "k_namedec", "k_ssmd")
@@ -64,7 +83,9 @@ _ASYMMETRIC = (("k_name_nodob", "k_name"), ("k_sy_p", "k_sy"), ("k_gy_p", "k_gy"
                ("k_gs_nodob", "k_gs"), ("k_gs_p", "k_gs"), ("k_gs2_nodob", "k_gs2"), ("k_ss_nodob", "k_ss"),
                ("k_is_nodob", "k_is"), ("k_gi_nodob", "k_gi"),
                ("k_gsn_nodob", "k_gsn"), ("k_namen_nodob", "k_namen"), ("k_isn_nodob", "k_isn"),
-               ("k_gin_nodob", "k_gin"), ("k_ssn_nodob", "k_ssn"))
+               ("k_gin_nodob", "k_gin"), ("k_ssn_nodob", "k_ssn"), ("k_gsn_p", "k_gsn"), ("k_gyn_p", "k_gyn"),
+               ("k_ginn_nodob", "k_ginn"), ("k_ssng_nodob", "k_ssng"),
+               ("k_gsy_lo", "k_gsy"), ("k_ssy_lo", "k_ssy"), ("k_gs2y_lo", "k_gs2y"))
 
 #: Rules as (left key, right key).  Splink's dedupe keeps ``l`` before ``r``, so every asymmetric
 #: rule is listed in both directions.
@@ -110,6 +131,12 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, n
     k_ss = k_ss_nodob = k_is = k_is_nodob = k_gi = k_gi_nodob = k_ssmd = k_namedec = None
     partial = is_partial_date(dob_s)
     nodob = dob_s is None
+    # a 1 January date written from an age (year of the record minus age) is the true year or the
+    # next one (the birthday had not come yet): never an earlier year, so only year - 1 is keyed, and
+    # with two name parts (given + a surname, both surnames): given + year alone costs 3 candidates
+    # per record at 1M for 0.1 % of the true pairs
+    y_lo = f"{int(year) - 1:04d}" if partial and year is not None else None
+    k_gsy_lo = k_ssy_lo = k_gs2y = k_gs2y_lo = None
     if g1_ph is not None:
         if sn1_ph is not None:
             k_name = f"{g1_ph}|{_pair(sn1_ph, sn2_ph)}" if sn2_ph is not None else f"{g1_ph}|{sn1_ph}|-"
@@ -126,6 +153,8 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, n
                 k_gs_p = k_gs
             if year is not None:
                 k_gsy = f"{g1_ph}|{sn1_ph}|{year}"
+            if y_lo is not None:
+                k_gsy_lo = f"{g1_ph}|{sn1_ph}|{y_lo}"
             if md is not None:
                 k_gsmd = f"{g1_ph}|{sn1_ph}|{md}"
             if dob_key is not None:
@@ -133,6 +162,10 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, n
         if sn2_ph is not None:
             k_gs2 = f"{g1_ph}|{sn2_ph}"
             k_gs2_nodob = k_gs2 if nodob else None
+            if year is not None:
+                k_gs2y = f"{k_gs2}|{year}"
+            if y_lo is not None:
+                k_gs2y_lo = f"{k_gs2}|{y_lo}"
         if dob_key is not None:
             k_gdob = f"{g1_ph}|{dob_key}"
         if year is not None:
@@ -155,6 +188,8 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, n
             k_ss_nodob = k_ss if nodob else None
             if year is not None:
                 k_ssy = f"{k_ss}|{year}"
+            if y_lo is not None:
+                k_ssy_lo = f"{k_ss}|{y_lo}"
             if md is not None:
                 k_ssmd = f"{k_ss}|{md}"
     if dob_s is not None:
@@ -171,12 +206,19 @@ def blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, n
     k_isn = _ref(k_is, n)
     k_gin = _ref(k_gi, n)
     k_ssn = _ref(k_ss, n)
+    k_gyn = _ref(k_gy, n)
+    # the second refinement: the other surname's initial / the given name's initial
+    k_ginn = _ref(k_gin, sn2_ph[0] if sn2_ph else "-")
+    k_ssng = _ref(k_ssn, g1_ph[0] if g1_ph else "-")
     return (k_doc, phone, k_gsy, k_gsmd, k_sdob, k_gdob, k_s2dob, k_bag, k_name, k_name_nodob,
             k_sy, k_sy_p, k_gy, k_gy_p, k_gs, k_gs_nodob, k_ssy,
             k_maxdob, k_gs_p, k_gs2, k_gs2_nodob,
             k_ss, k_ss_nodob, k_is, k_is_nodob, k_gi, k_gi_nodob, k_ssmd, k_namedec,
             k_gsn, k_gsn if nodob else None, k_namen, k_namen if nodob else None,
-            k_isn, k_isn if nodob else None, k_gin, k_gin if nodob else None, k_ssn, k_ssn if nodob else None)
+            k_isn, k_isn if nodob else None, k_gin, k_gin if nodob else None, k_ssn, k_ssn if nodob else None,
+            k_gsn if partial else None, k_gyn, k_gyn if partial else None,
+            k_ginn, k_ginn if nodob else None, k_ssng, k_ssng if nodob else None,
+            k_gsy_lo, k_ssy_lo, k_gs2y, k_gs2y_lo)
 
 
 def _ref(key: str | None, attr: str) -> str | None:

@@ -54,10 +54,10 @@ def link_features(con, table: str, n_records: int, threshold: float, model: Mode
     with ``physical_name``) of pairs with ``record_id_l, record_id_r, match_weight, match_probability``,
     all those at or above ``threshold`` (and some below).
 
-    Two passes: Splink's pairs above the threshold, as without rarity; then, scored again with the
-    rarity, the pairs the same rules compare that share a name carried by few enough records (a
-    bounded set: at most ``C(k, 2)`` pairs per name), asked from Splink down to the threshold less
-    the largest rise the rarity can give in this file."""
+    Two passes: Splink's pairs above the threshold, re-scored with the rarity (which may lower them);
+    then the pairs the same rules compare that share a name whose rarity can *raise* a pair (a bounded
+    set: at most ``C(k, 2)`` pairs per name), asked from Splink down to the threshold less the largest
+    rise the rarity gives in this file, and re-scored the same way."""
     import copy
 
     from splink import DuckDBAPI, Linker
@@ -66,26 +66,28 @@ def link_features(con, table: str, n_records: int, threshold: float, model: Mode
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     settings = model.splink_settings(n_records)
-    uplift = name_rarity_uplift(con, table, n_records, model)  # also marks the rare names (rare_<key>)
+    uplift = name_rarity_uplift(con, table, n_records, model)  # also marks the names that can raise (rare_<key>)
     api = DuckDBAPI(connection=con)
+    if model.name_rarity and n_records >= TF_MIN_RECORDS:
+        settings["retain_intermediate_calculation_columns"] = True
     pred = Linker(table, settings, db_api=api, set_up_basic_logging=False).inference.predict(
         threshold_match_probability=threshold)
-    if uplift <= 0:
+    if not settings.get("retain_intermediate_calculation_columns"):
         return pred
+    scored = apply_name_rarity(con, table, pred.physical_name, n_records, model, "enlace_scored")
+    if uplift <= 0:
+        return scored
     compared = " OR ".join(f"({rule_sql(a, b)})" for a, b in BLOCKING_RULES)
     rare = copy.deepcopy(settings)
-    rare["retain_intermediate_calculation_columns"] = True
     rare["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": f'l."rare_{col}" = r."rare_{col}" AND l."source_country" <> r."source_country" AND ({compared})',
          "sql_dialect": "duckdb"} for col in model.name_rarity]
     low = threshold_to_match_weight(threshold) - uplift
     again = Linker(table, rare, db_api=api, set_up_basic_logging=False).inference.predict(
         threshold_match_probability=1.0 / (1.0 + 2.0 ** -low))
-    scored = apply_name_rarity(con, table, again.physical_name, n_records, model)
-    con.execute(
-        f"INSERT INTO {scored.physical_name} SELECT p.record_id_l, p.record_id_r, p.match_weight, p.match_probability "
-        f"FROM {pred.physical_name} p ANTI JOIN {again.physical_name} q "
-        f"ON q.record_id_l = p.record_id_l AND q.record_id_r = p.record_id_r")
+    raised = apply_name_rarity(con, table, again.physical_name, n_records, model, "enlace_raised")
+    con.execute(f"INSERT INTO {scored.physical_name} SELECT * FROM {raised.physical_name} q ANTI JOIN "
+                f"{scored.physical_name} p ON q.record_id_l = p.record_id_l AND q.record_id_r = p.record_id_r")
     return scored
 
 
@@ -134,9 +136,6 @@ def _counts(con, table: str, model: Model) -> None:
         con.execute(f'CREATE OR REPLACE TEMP TABLE "rarity_{col}_y" AS SELECT "{col}" AS v, substr("dob_s", 1, 4) AS y, '
                     f'count(*) AS n FROM "{table}" WHERE "dob_s" IS NOT NULL AND "{col}" IN (SELECT v FROM "rarity_{col}") '
                     f'GROUP BY 1, 2')
-        # the names within the bins, as a column the second pass of link_features blocks on
-        con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "rare_{col}" VARCHAR')
-        con.execute(f'UPDATE "{table}" SET "rare_{col}" = "{col}" WHERE "{col}" IN (SELECT v FROM "rarity_{col}")')
 
 
 def _old_name_weight(model: Model, col: str) -> tuple[str, tuple[str, ...]]:
@@ -191,16 +190,20 @@ def name_rarity_uplift(con, table: str, n_records: int, model: Model) -> float:
     for col in model.name_rarity:
         old, needs = _old_name_weight(model, col)
         cols = ", ".join(f'"{c}"' for c in (col, *needs))
-        got = con.execute(
-            f"SELECT max({_rarity_case(model, col, n_records, 'c.k', None)} - ({old})) "
-            f'FROM "rarity_{col}" c JOIN (SELECT DISTINCT {cols} FROM "{table}") r ON r."{col}" = c.v '
-            + " ".join(joins[n] for n in needs)).fetchall()[0][0]
+        # the rise each name can give (over the forms its records take), and the names that can rise
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE "rise_{col}" AS SELECT c.v, max({_rarity_case(model, col, n_records, "c.k", None)} '
+            f'- ({old})) AS rise FROM "rarity_{col}" c JOIN (SELECT DISTINCT {cols} FROM "{table}") r ON r."{col}" = c.v '
+            + " ".join(joins[n] for n in needs) + " GROUP BY 1")
+        got = con.execute(f'SELECT max(rise) FROM "rise_{col}"').fetchall()[0][0]
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "rare_{col}" VARCHAR')
+        con.execute(f'UPDATE "{table}" SET "rare_{col}" = "{col}" WHERE "{col}" IN (SELECT v FROM "rise_{col}" WHERE rise > 0)')
         if got is not None:
             best = max(best, float(got))
     return best
 
 
-def apply_name_rarity(con, table: str, pred: str, n_records: int, model: Model) -> _Table:
+def apply_name_rarity(con, table: str, pred: str, n_records: int, model: Model, out: str) -> _Table:
     """Splink's pairs with the name rarity applied as :meth:`.model.Model.bayes_factor` does: for a
     pair sharing a name carried by few enough records, the names' part of the weight (given names
     and surnames, with their term frequencies) is replaced by the rarity's.  The first key of
@@ -228,12 +231,12 @@ def apply_name_rarity(con, table: str, pred: str, n_records: int, model: Model) 
             whens.append(f"WHEN {shared} THEN p.match_weight")
     new_mw = f"CASE {' '.join(whens)} ELSE p.match_weight END"
     con.execute(
-        f'CREATE OR REPLACE TEMP TABLE enlace_scored AS SELECT record_id_l, record_id_r, mw AS match_weight, '
+        f'CREATE OR REPLACE TEMP TABLE {out} AS SELECT record_id_l, record_id_r, mw AS match_weight, '
         f'1.0 / (1.0 + pow(2.0, -mw)) AS match_probability FROM ('
         f'SELECT p.record_id_l, p.record_id_r, {new_mw} AS mw FROM {pred} p '
         f'JOIN "{table}" a ON a."record_id" = p.record_id_l JOIN "{table}" b ON b."record_id" = p.record_id_r '
         f'{" ".join(joins)})')
-    return _Table("enlace_scored")
+    return _Table(out)
 
 
 def link_csv(input_path: str, output_path: str, threshold: float | None = None, *, model_path: str | None = None,

@@ -93,7 +93,7 @@ BLOCKING_RULES = tuple((k, k) for k in _SYMMETRIC) + tuple(
     rule for a, b in _ASYMMETRIC for rule in ((a, b), (b, a)))
 
 #: Version of the keys: the database index re-indexes rows built with other keys (``enlace match-all``).
-BLOCKING_VERSION = "3"
+BLOCKING_VERSION = "4"
 
 #: Documents shorter than this are too ambiguous to propose a pair on their own.
 MIN_DOC_KEY_CHARS = 5

@@ -242,18 +242,47 @@ def is_capped(count: int, cap: int | None = None) -> bool:
     return cap is not None and cap > 0 and count > cap
 
 
+#: Refined key column -> the key column it refines (its pairs are a subset of that key's pairs).
+#: Second refinements first: :func:`apply_cap` reads the parent's value before the parent is touched.
+REFINED = {"k_ginn": "k_gin", "k_ginn_nodob": "k_gin_nodob", "k_ssng": "k_ssn", "k_ssng_nodob": "k_ssn_nodob",
+           "k_gsn": "k_gs", "k_gsn_nodob": "k_gs_nodob", "k_gsn_p": "k_gs_p", "k_namen": "k_name",
+           "k_namen_nodob": "k_name_nodob", "k_isn": "k_is", "k_isn_nodob": "k_is_nodob", "k_gin": "k_gi",
+           "k_gin_nodob": "k_gi_nodob", "k_ssn": "k_ss", "k_ssn_nodob": "k_ss_nodob", "k_gyn": "k_gy",
+           "k_gyn_p": "k_gy_p"}
+
+
+def _refined_scope(col: str) -> tuple[str, ...]:
+    """The plain columns whose cap decides whether ``col``'s pairs are already proposed: the parents of
+    both sides of every rule ``col`` is in."""
+    return tuple(sorted({REFINED[x] for rule in BLOCKING_RULES if col in rule for x in rule}))
+
+
 def apply_cap(con, table: str, cap: int | None = None) -> dict[str, int]:
     """Null, in DuckDB table ``table``, every key value carried by more than the cap's records in its
-    column (the batch side of the cap).  Returns the number of capped values per column."""
+    column (the batch side of the cap).  Returns the number of capped values per column.
+
+    Also nulls a refined key (:data:`REFINED`) where its plain value is capped in none of the columns
+    of its rules: the plain rule proposes those pairs already, and Splink would join them again only to
+    drop them (the link step took 2.3 times as long at 1M).  The pairs are the same; the counts that
+    decide the cap are taken before anything is nulled, as the indexes count them."""
     cap = KEY_VALUE_CAP if cap is None else cap
     if cap is None or cap <= 0:
         return {}
     out = {}
-    for col in rule_columns():
-        n = con.execute(f'SELECT count(*) FROM (SELECT "{col}" FROM {table} WHERE "{col}" IS NOT NULL '
-                        f'GROUP BY 1 HAVING count(*) > {int(cap)})').fetchall()[0][0]
+    cols = rule_columns()
+    for col in cols:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "__cap_{col}" AS SELECT "{col}" AS v FROM {table} '
+                    f'WHERE "{col}" IS NOT NULL GROUP BY 1 HAVING count(*) > {int(cap)}')
+        n = con.execute(f'SELECT count(*) FROM "__cap_{col}"').fetchall()[0][0]
         if n:
-            con.execute(f'UPDATE {table} SET "{col}" = NULL WHERE "{col}" IN (SELECT "{col}" FROM {table} '
-                        f'WHERE "{col}" IS NOT NULL GROUP BY 1 HAVING count(*) > {int(cap)})').fetchall()
             out[col] = n
+    for child, parent in REFINED.items():
+        if child in cols:
+            capped = " UNION ALL ".join(f'SELECT v FROM "__cap_{c}"' for c in _refined_scope(child))
+            con.execute(f'UPDATE {table} SET "{child}" = NULL WHERE "{child}" IS NOT NULL AND "{parent}" IS NOT NULL '
+                        f'AND "{parent}" NOT IN ({capped})').fetchall()
+    for col in cols:
+        if col in out:
+            con.execute(f'UPDATE {table} SET "{col}" = NULL WHERE "{col}" IN (SELECT v FROM "__cap_{col}")').fetchall()
+        con.execute(f'DROP TABLE "__cap_{col}"')
     return out

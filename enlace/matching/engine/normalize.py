@@ -717,7 +717,7 @@ def normalise_values(record_id, source_country, given_names, surname_1, surname_
     else:
         doc = doc_class = None
     phone = normalise_phone(phone, source) if phone is not None else None
-    keys = blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone, nat)
+    keys = blocking_keys(g1_ph, sn1_ph, sn2_ph, dob_s, dob_key, year, md, doc, phone)
     nk_first = f"{g_norm}|{sn1}" if g_norm is not None and sn1 is not None else None
     return Features(
         record_id, source,

@@ -98,16 +98,3 @@ def test_batch_online_and_database_agree_exactly_under_a_cap_that_bites(monkeypa
     assert _batch_pairs(records, tmp_path) == scored
     db_scored = {frozenset((r["record_id"], other)) for r in records for other, _p, _e in db.match(r, threshold=ALL)}
     assert db_scored == scored
-
-
-def test_a_capped_value_still_proposes_through_its_refined_key(monkeypatch, tmp_path):
-    """The plain name keys of the four dateless namesakes are capped (4 > 3), but the keys refined by
-    nationality are not: the two who share a nationality are still proposed, on all three paths, and
-    the namesakes of other nationalities are not."""
-    monkeypatch.setattr(blocking, "KEY_VALUE_CAP", 3)
-    records = _records()
-    for rec, nat in zip(records, ("HND", "VEN", "HND", "COL")):
-        rec["nationality"] = nat
-    for pairs in _three_paths(records, tmp_path):
-        assert _common_pairs(pairs) == {frozenset(("MEX-0", "GTM-2"))}
-        assert frozenset(("HND-1", "SLV-1")) in pairs
